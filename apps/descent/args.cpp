@@ -1,0 +1,89 @@
+#include "args.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "descent/core/error.hpp"
+
+namespace descent::cli {
+namespace {
+
+std::vector<std::string> split_items(std::string_view text) {
+  std::vector<std::string> items;
+  std::string current;
+  for (char c : text) {
+    if (c == ',' || c == ';' || std::isspace(static_cast<unsigned char>(c))) {
+      if (!current.empty()) items.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) items.push_back(current);
+  return items;
+}
+
+bool is_identifier(std::string_view name) {
+  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
+  for (char c : name) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  }
+  return true;
+}
+
+std::pair<std::string, std::string> split_assignment(const std::string& item, std::string_view flag,
+                                                     std::string_view example) {
+  const auto eq = item.find('=');
+  if (eq == std::string::npos) {
+    throw_usage("{}: '{}' is not of the form name=value (example: {} {})", flag, item, flag, example);
+  }
+  std::string name = item.substr(0, eq);
+  if (!is_identifier(name)) throw_usage("{}: '{}' is not a variable name", flag, name);
+  return {name, item.substr(eq + 1)};
+}
+
+}  // namespace
+
+double parse_number(std::string_view text, std::string_view what) {
+  std::string s(text);
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size()) throw_usage("{}: '{}' is not a number", what, s);
+  if (!std::isfinite(v)) throw_usage("{}: '{}' is not a finite number", what, s);
+  return v;
+}
+
+std::vector<NamedValue> parse_point(std::string_view text, std::string_view flag) {
+  std::vector<NamedValue> point;
+  const auto items = split_items(text);
+  if (items.empty()) throw_usage("{}: expected name=value pairs such as x=1,y=2", flag);
+  for (const auto& item : items) {
+    auto [name, value] = split_assignment(item, flag, "x=1,y=2");
+    for (const auto& p : point) {
+      if (p.name == name) throw_usage("{}: variable '{}' is given twice", flag, name);
+    }
+    point.push_back({name, parse_number(value, fmt::format("{} {}", flag, name))});
+  }
+  return point;
+}
+
+std::vector<NamedRange> parse_ranges(std::string_view text, std::string_view flag) {
+  std::vector<NamedRange> ranges;
+  const auto items = split_items(text);
+  if (items.empty()) throw_usage("{}: expected name=lo:hi pairs such as x=-2:2,y=-1:3", flag);
+  for (const auto& item : items) {
+    auto [name, value] = split_assignment(item, flag, "x=-2:2,y=-1:3");
+    const auto colon = value.find(':');
+    if (colon == std::string::npos) throw_usage("{}: '{}' must be lo:hi, e.g. {}=-2:2", flag, item, name);
+    const double lo = parse_number(value.substr(0, colon), fmt::format("{} {}", flag, name));
+    const double hi = parse_number(value.substr(colon + 1), fmt::format("{} {}", flag, name));
+    if (!(lo < hi)) throw_usage("{}: {} range {}:{} is empty; lo must be below hi", flag, name, lo, hi);
+    ranges.push_back({name, lo, hi});
+  }
+  return ranges;
+}
+
+}  // namespace descent::cli

@@ -1,0 +1,35 @@
+// Output for people: aligned tables and number formatting shared by the subcommands.
+// Example: Table t({"step", "x", "f"}); t.add_row({"0", "1", "4"}); t.print(std::cout);
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace descent::cli {
+
+// A number for a table: up to `digits` significant digits, no trailing noise ("0.4", "1e-08").
+std::string fmt_num(double value, int digits = 6);
+
+// JSON-safe number: NaN and infinities become the strings "nan", "inf", "-inf".
+nlohmann::json json_num(double value);
+
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
+  void add_row(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  // Columns right-aligned (numbers) except the first when it is text; a rule under the header.
+  void print(std::ostream& out) const;
+
+ private:
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// True when stdout is a terminal (progress bars only then).
+bool stdout_is_terminal();
+bool stderr_is_terminal();
+
+}  // namespace descent::cli

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what is missing, then builds and runs every test: the CI build (g++, release,
+# warnings are errors; unit, CLI and example tests), the sanitizer build (clang, ASan + UBSan),
+# and the parser fuzzer for a fixed time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh test
+jobs=$(nproc)
+
+echo "== ci: g++ release, -Werror"
+cmake --preset ci >/dev/null
+cmake --build --preset ci -j "$jobs"
+ctest --preset ci -j "$jobs"
+
+echo "== asan-ubsan: clang, AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake --preset asan-ubsan >/dev/null
+cmake --build --preset asan-ubsan -j "$jobs"
+ctest --preset asan-ubsan -j "$jobs"
+
+if ls fuzz/*_fuzz.cpp >/dev/null 2>&1; then
+  echo "== fuzz: libFuzzer on the formula parser"
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz -j "$jobs"
+  for f in build/fuzz/fuzz/descent_*_fuzz; do
+    corpus=fuzz/corpus/$(basename "$f" | sed 's/^descent_//; s/_fuzz$//')
+    work=$(mktemp -d)
+    cp -r "$corpus"/. "$work"/ 2>/dev/null || true
+    "$f" -max_total_time="${DESCENT_FUZZ_SECONDS:-60}" -timeout=5 -rss_limit_mb=2048 "$work"
+    rm -rf "$work"
+  done
+fi
+echo "== all tests passed"

@@ -1,0 +1,56 @@
+// Runs the built `descent` binary for CLI tests: arguments in; exit status, stdout, stderr out.
+// Example: auto r = run_cli({"diff", "x^2", "x"}); EXPECT_EQ(r.exit_code, 0);
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace descent::test {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+inline std::string shell_quote(const std::string& arg) {
+  std::string q = "'";
+  for (char c : arg) q += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs DESCENT_CLI_PATH with `args` (stdin from /dev/null); `stdin_text` is ignored when empty.
+inline CliResult run_cli(const std::vector<std::string>& args) {
+  char out_path[] = "/tmp/descent_cli_out_XXXXXX";
+  char err_path[] = "/tmp/descent_cli_err_XXXXXX";
+  const int out_fd = mkstemp(out_path);
+  const int err_fd = mkstemp(err_path);
+  close(out_fd);
+  close(err_fd);
+  std::string command = shell_quote(DESCENT_CLI_PATH);
+  for (const auto& a : args) command += " " + shell_quote(a);
+  command += " </dev/null >" + std::string(out_path) + " 2>" + std::string(err_path);
+  const int status = std::system(command.c_str());
+  CliResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = slurp(out_path);
+  result.err = slurp(err_path);
+  std::remove(out_path);
+  std::remove(err_path);
+  return result;
+}
+
+}  // namespace descent::test
