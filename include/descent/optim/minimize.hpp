@@ -1,0 +1,42 @@
+// The minimize driver: evaluate f and grad at x; stop if ||grad|| <= tol; else one optimizer step
+// (then one schedule step); repeat until `steps` updates. Returns a RunSummary (never throws for
+// numerical outcomes). Example: auto summary = minimize(objective, x0, *make_optimizer("adam"));
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "descent/core/run_summary.hpp"
+#include "descent/core/types.hpp"
+#include "descent/optim/optimizer.hpp"
+#include "descent/optim/schedule.hpp"
+
+namespace descent::optim {
+
+// What a callback sees after each update (step >= 1) and at the start (step 0).
+struct StepInfo {
+  std::int64_t step = 0;
+  const Vec& x;
+  double f = 0.0;
+  const Vec& grad;
+  double grad_norm = 0.0;
+  double lr = 0.0;  // the lr used for this update (at step 0: the lr of the first update)
+};
+
+struct MinimizeOptions {
+  std::int64_t steps = 1000;  // optimizer updates at most (>= 0)
+  double tol = 1e-8;          // stop when ||grad||_2 <= tol (checked before each update and at the end)
+  bool maximize = false;      // ascend: best = highest f (first-order rules see -grad, as PyTorch)
+  bool trace = false;         // record every point in RunSummary::trace
+  // Called at step 0 and after every update; return false to stop (reason stopped_by_callback).
+  std::function<bool(const StepInfo&)> on_step;
+};
+
+// Runs `optimizer` (and `schedule`, may be null; started here) from x0. The optimizer keeps its
+// state, so a second call continues; call optimizer.reset() to start afresh.
+// A gradient-only objective is enough for first-order rules; newton needs objective.hessian
+// (throws bad_usage if it is empty).
+RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer,
+                    Schedule* schedule = nullptr, const MinimizeOptions& options = {});
+
+}  // namespace descent::optim
