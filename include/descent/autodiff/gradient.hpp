@@ -1,0 +1,196 @@
+// Derivatives of generic C++ functions by reverse mode: gradient, value and gradient, exact
+// Hessian-vector products (forward over reverse) and Hessians, from ONE generic lambda.
+// Example: auto f = [](const auto& x) { using std::sin; return sin(x[0]) * x[1]; };
+//          Vec g = descent::autodiff::gradient(f, x);
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "descent/autodiff/var.hpp"
+#include "descent/core/types.hpp"
+
+namespace descent::autodiff {
+
+// What a function receives: x[i] (i of any integer type) and x.size() (an Index, like Eigen's).
+template <class T>
+class Vars {
+ public:
+  using value_type = T;
+  Vars(const T* data, Index size) : data_(data), size_(size) {}
+  const T& operator[](Index i) const { return data_[i]; }
+  Index size() const { return size_; }
+  const T* begin() const { return data_; }
+  const T* end() const { return data_ + size_; }
+
+ private:
+  const T* data_;
+  Index size_;
+};
+
+// Makes a tape the active one for BasicVar<S> in this thread for the session's lifetime. Uses the
+// thread's reusable tape, or a fresh one when that is busy (a derivative inside a derivative).
+template <class S>
+class TapeSession {
+ public:
+  TapeSession() : previous_(ActiveTape<S>::tape) {
+    if (!shared_busy()) {
+      shared_busy() = true;
+      tape_ = &shared_tape();
+      inputs_ = &shared_inputs();
+    } else {
+      owned_ = std::make_unique<Owned>();
+      tape_ = &owned_->tape;
+      inputs_ = &owned_->inputs;
+    }
+    tape_->clear();
+    ActiveTape<S>::tape = tape_;
+  }
+  ~TapeSession() {
+    ActiveTape<S>::tape = previous_;
+    if (!owned_) shared_busy() = false;
+  }
+  TapeSession(const TapeSession&) = delete;
+  TapeSession& operator=(const TapeSession&) = delete;
+
+  Tape<S>& tape() { return *tape_; }
+
+  // n new inputs with the given values; input i has tape index i + 1.
+  template <class ValueAt>
+  Vars<BasicVar<S>> inputs(Index n, ValueAt value_at) {
+    inputs_->clear();
+    inputs_->reserve(static_cast<std::size_t>(n));
+    for (Index i = 0; i < n; ++i) {
+      inputs_->push_back(BasicVar<S>::make(value_at(i), tape_->push_input()));
+    }
+    return Vars<BasicVar<S>>(inputs_->data(), n);
+  }
+
+ private:
+  struct Owned {
+    Tape<S> tape;
+    std::vector<BasicVar<S>> inputs;
+  };
+  static bool& shared_busy() {
+    static thread_local bool busy = false;
+    return busy;
+  }
+  static Tape<S>& shared_tape() {
+    static thread_local Tape<S> tape;
+    return tape;
+  }
+  static std::vector<BasicVar<S>>& shared_inputs() {
+    static thread_local std::vector<BasicVar<S>> inputs;
+    return inputs;
+  }
+
+  Tape<S>* previous_;
+  Tape<S>* tape_ = nullptr;
+  std::vector<BasicVar<S>>* inputs_ = nullptr;
+  std::unique_ptr<Owned> owned_;
+};
+
+// f(x) evaluated with plain doubles (f receives `const Vec&`).
+template <class F>
+double value(F&& f, const Vec& x) {
+  return static_cast<double>(f(x));
+}
+
+// f(x) and its gradient; grad is resized to x.size() if needed. f is called once with
+// Vars<Var> and must return something convertible to Var.
+template <class F>
+double value_and_gradient(F&& f, const Vec& x, Vec& grad) {
+  TapeSession<double> session;
+  const auto vars = session.inputs(x.size(), [&](Index i) { return x[i]; });
+  const Var y = f(vars);
+  Tape<double>& tape = session.tape();
+  tape.backward(y.index());
+  grad.resize(x.size());
+  for (Index i = 0; i < x.size(); ++i) grad[i] = tape.adjoint(static_cast<std::uint32_t>(i + 1));
+  return y.value();
+}
+
+template <class F>
+Vec gradient(F&& f, const Vec& x) {
+  Vec grad;
+  value_and_gradient(std::forward<F>(f), x, grad);
+  return grad;
+}
+
+// d/dx f(x) for a function of one scalar.
+template <class F>
+double derivative(F&& f, double x) {
+  TapeSession<double> session;
+  const Var input = Var::make(x, session.tape().push_input());
+  const Var y = f(input);
+  session.tape().backward(y.index());
+  return session.tape().adjoint(input.index());
+}
+
+// H(x) v, exact: the reverse sweep of a tape recorded with dual numbers x + eps v gives
+// grad f(x) + eps H v. If grad is not null it receives the gradient too. Returns f(x).
+template <class F>
+double value_gradient_hvp(F&& f, const Vec& x, const Vec& v, Vec& hv, Vec* grad = nullptr) {
+  DESCENT_ASSERT(v.size() == x.size());
+  TapeSession<Dual> session;
+  const auto vars = session.inputs(x.size(), [&](Index i) { return Dual(x[i], v[i]); });
+  const DualVar y = f(vars);
+  Tape<Dual>& tape = session.tape();
+  tape.backward(y.index());
+  hv.resize(x.size());
+  if (grad) grad->resize(x.size());
+  for (Index i = 0; i < x.size(); ++i) {
+    const Dual& adj = tape.adjoint(static_cast<std::uint32_t>(i + 1));
+    hv[i] = adj.d;
+    if (grad) (*grad)[i] = adj.v;
+  }
+  return y.value().v;
+}
+
+template <class F>
+Vec hessian_vector_product(F&& f, const Vec& x, const Vec& v) {
+  Vec hv;
+  value_gradient_hvp(std::forward<F>(f), x, v, hv);
+  return hv;
+}
+
+// The Hessian from n Hessian-vector products with unit vectors, symmetrized.
+template <class F>
+Mat hessian(F&& f, const Vec& x) {
+  const Index n = x.size();
+  Mat hess(n, n);
+  Vec unit = Vec::Zero(n);
+  Vec column;
+  for (Index j = 0; j < n; ++j) {
+    unit[j] = 1.0;
+    value_gradient_hvp(f, x, unit, column);
+    hess.col(j) = column;
+    unit[j] = 0.0;
+  }
+  return 0.5 * (hess + hess.transpose());
+}
+
+// A C++ function as an optimizer's objective: value_grad(x, grad) returns f(x) and, when grad
+// is not null, writes the gradient; hessian(x, H) writes the exact Hessian.
+struct Objective {
+  std::function<double(const Vec& x, Vec* grad)> value_grad;
+  std::function<void(const Vec& x, Mat& hess)> hessian;
+};
+
+// f must be generic over its scalar type: it is called with const Vec& (value only),
+// Vars<Var> (gradient) and Vars<DualVar> (Hessian).
+template <class F>
+Objective make_objective(F f) {
+  Objective objective;
+  objective.value_grad = [f](const Vec& x, Vec* grad) -> double {
+    if (grad == nullptr) return value(f, x);
+    return value_and_gradient(f, x, *grad);
+  };
+  objective.hessian = [f](const Vec& x, Mat& hess) { hess = autodiff::hessian(f, x); };
+  return objective;
+}
+
+}  // namespace descent::autodiff
