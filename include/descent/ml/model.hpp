@@ -1,0 +1,104 @@
+// Models from specs: linear, logistic, softmax, mlp(...), cnn(...), each a stack of layers whose
+// parameters share ONE contiguous buffer (and gradients a matching one), so an optimizer step is
+// one fused pass. Example: Network<float> net("mlp(hidden=[64])", shape); net.init(rng);
+//
+// Specs (keys in parentheses are optional; defaults shown):
+//   linear                    y = w.x + b, MSE loss (regression)
+//   logistic                  z = w.x + b, binary cross-entropy on sigmoid(z) (2 classes)
+//   softmax                   z = W x + b, cross-entropy on softmax(z) (any number of classes)
+//   mlp(hidden=[64], activation=relu|tanh|sigmoid, init=he|xavier|uniform|zeros)
+//       dense + activation per hidden width, then a dense output layer (one output for
+//       regression with MSE, one per class with cross-entropy)
+//   cnn(channels=[8, 16], kernel=3, pool=2, hidden=64, activation=relu, init=he)
+//       for image data: per entry of channels, conv2d(kernel, same padding) + activation +
+//       max-pool(pool); then dense(hidden) + activation (hidden=0: none) and the output layer
+// Every model also takes init= (linear/logistic/softmax default zeros: convex, so zeros is the
+// natural start; mlp/cnn default he for relu, xavier for tanh/sigmoid) and
+// dtype=float32|float64 (linear/logistic/softmax default float64 so that least squares can be
+// solved to 1e-6 relative; mlp/cnn default float32 for speed).
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "descent/core/rng.hpp"
+#include "descent/core/spec.hpp"
+#include "descent/core/types.hpp"
+#include "descent/ml/layers.hpp"
+#include "descent/ml/loss.hpp"
+
+namespace descent::ml {
+
+// What a model is fitted to: inputs per sample, the task, and (for images) their shape.
+struct ProblemShape {
+  Index inputs = 0;
+  bool classification = false;
+  Index num_classes = 0;   // classification only, >= 2
+  ImageShape image{0, 0, 0};  // channels 0: not an image
+};
+
+// The spec with every default filled in (canonical text is what checkpoints store), the loss
+// it implies and its scalar type. Throws descent::Error (bad_usage) for an unknown model or key,
+// or a model that does not fit the problem ("logistic needs 2 classes; this data set has 10").
+struct ModelConfig {
+  Spec spec;
+  LossKind loss = LossKind::mse;
+  bool double_precision = false;
+};
+ModelConfig resolve_model(std::string_view spec_text, const ProblemShape& shape);
+
+// A model sensible for the problem when none is given: linear for regression, logistic for two
+// classes, mlp(hidden=[64]) for ten or more inputs per class... (see model.cpp), softmax otherwise.
+std::string default_model(const ProblemShape& shape);
+
+template <typename T>
+class Network {
+ public:
+  Network(std::string_view spec_text, const ProblemShape& shape);
+  ~Network();
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
+
+  const ModelConfig& config() const { return config_; }
+  std::string spec() const { return config_.spec.text(); }
+  LossKind loss_kind() const { return config_.loss; }
+  Index inputs() const { return shape_.inputs; }
+  Index outputs() const;
+  // One line per layer, e.g. "dense(64 -> 64)".
+  std::vector<std::string> describe() const;
+
+  Index num_params() const { return static_cast<Index>(params_.size()); }
+  std::span<T> params() { return params_; }
+  std::span<const T> params() const { return params_; }
+  std::span<T> grad() { return grad_; }
+  std::span<const T> grad() const { return grad_; }
+
+  // Draws the initial parameters with the spec's initializer.
+  void init(Rng& rng);
+  // Sizes the scratch for batches of up to max_batch samples (done lazily otherwise).
+  void reserve(Index max_batch);
+
+  // Outputs (batch x outputs(), row-major; valid until the next call) for x (batch x inputs()).
+  const T* forward(const T* x, Index batch);
+  // Mean loss over the batch (targets y: values or class indices) and its gradient in grad().
+  double loss_and_grad(const T* x, const double* y, Index batch);
+  // Sum of the per-sample losses over the batch, forward only.
+  double loss_sum(const T* x, const double* y, Index batch);
+
+ private:
+  ModelConfig config_;
+  ProblemShape shape_;
+  std::vector<std::unique_ptr<Layer<T>>> layers_;
+  std::vector<T> params_, grad_;
+  std::vector<std::vector<T>> acts_;  // acts_[i]: output of layer i
+  std::vector<T> delta_a_, delta_b_;
+  Index max_batch_ = 0;
+};
+
+extern template class Network<float>;
+extern template class Network<double>;
+
+}  // namespace descent::ml

@@ -1,0 +1,135 @@
+// Networks: backward passes against central differences, layer bookkeeping, spec resolution.
+#include "descent/ml/model.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "descent/core/error.hpp"
+
+namespace descent::ml {
+namespace {
+
+// Central differences on the mean loss, in float64: truncation error O(h^2) ~ 1e-10 and
+// rounding ~ 1e-16 / h ~ 1e-11 at h = 1e-5, so analytic and numerical agree to ~1e-7 relative.
+constexpr double kStep = 1e-5;
+constexpr double kGradTol = 1e-6;
+
+struct Batch {
+  std::vector<double> x;
+  std::vector<double> y;
+};
+
+Batch random_batch(Index rows, Index inputs, const ProblemShape& shape, Rng& rng) {
+  Batch b;
+  for (Index i = 0; i < rows * inputs; ++i) b.x.push_back(rng.normal());
+  for (Index i = 0; i < rows; ++i) {
+    b.y.push_back(shape.classification ? static_cast<double>(rng.below(static_cast<std::uint64_t>(shape.num_classes)))
+                                       : rng.normal());
+  }
+  return b;
+}
+
+// Max over parameters of |analytic - numerical| / max(1, |numerical|).
+double gradient_error(const std::string& spec, const ProblemShape& shape, Index rows) {
+  Network<double> net(spec, shape);
+  Rng rng(7);
+  net.init(rng);
+  // Nudge every parameter so that no relu sits exactly at a kink and zeros-init is generic.
+  for (auto& p : net.params()) p += 0.05 * rng.normal();
+  const Batch batch = random_batch(rows, shape.inputs, shape, rng);
+  net.loss_and_grad(batch.x.data(), batch.y.data(), rows);
+  const std::vector<double> analytic(net.grad().begin(), net.grad().end());
+  double worst = 0.0;
+  for (std::size_t i = 0; i < analytic.size(); ++i) {
+    double& p = net.params()[i];
+    const double saved = p;
+    p = saved + kStep;
+    const double up = net.loss_sum(batch.x.data(), batch.y.data(), rows) / static_cast<double>(rows);
+    p = saved - kStep;
+    const double down = net.loss_sum(batch.x.data(), batch.y.data(), rows) / static_cast<double>(rows);
+    p = saved;
+    const double numerical = (up - down) / (2 * kStep);
+    worst = std::max(worst, std::abs(analytic[i] - numerical) / std::max(1.0, std::abs(numerical)));
+  }
+  return worst;
+}
+
+const ProblemShape kRegression{.inputs = 5, .classification = false};
+const ProblemShape kThreeClasses{.inputs = 5, .classification = true, .num_classes = 3};
+const ProblemShape kTwoClasses{.inputs = 5, .classification = true, .num_classes = 2};
+const ProblemShape kImages{.inputs = 2 * 6 * 6, .classification = true, .num_classes = 3,
+                           .image = {2, 6, 6}};
+
+TEST(Network, LinearGradientMatchesCentralDifferences) {
+  EXPECT_LT(gradient_error("linear", kRegression, 7), kGradTol);
+}
+
+TEST(Network, LogisticGradientMatchesCentralDifferences) {
+  EXPECT_LT(gradient_error("logistic", kTwoClasses, 7), kGradTol);
+}
+
+TEST(Network, SoftmaxGradientMatchesCentralDifferences) {
+  EXPECT_LT(gradient_error("softmax", kThreeClasses, 7), kGradTol);
+}
+
+TEST(Network, MlpGradientMatchesCentralDifferences) {
+  EXPECT_LT(gradient_error("mlp(hidden=[6, 4], activation=relu)", kThreeClasses, 9), kGradTol);
+  EXPECT_LT(gradient_error("mlp(hidden=[6], activation=tanh)", kRegression, 9), kGradTol);
+  EXPECT_LT(gradient_error("mlp(hidden=[4], activation=sigmoid, init=uniform)", kThreeClasses, 9), kGradTol);
+}
+
+TEST(Network, CnnGradientMatchesCentralDifferences) {
+  // Two input channels exercise the channels-last reordering; kernel 3 with padding, pool 2.
+  EXPECT_LT(gradient_error("cnn(channels=[3, 2], kernel=3, hidden=5)", kImages, 4), kGradTol);
+  EXPECT_LT(gradient_error("cnn(channels=[2], kernel=2, pool=3, hidden=0, activation=tanh)", kImages, 3),
+            kGradTol);
+}
+
+TEST(Network, ParameterCountIsTheSumOfItsLayers) {
+  // 784-256-10: 784*256 + 256 + 256*10 + 10 = 203530 (the PyTorch model's numel)
+  const ProblemShape fashion{.inputs = 784, .classification = true, .num_classes = 10};
+  Network<float> net("mlp(hidden=[256])", fashion);
+  EXPECT_EQ(net.num_params(), 203530);
+  // cnn(channels=[8,16], kernel=3, hidden=64) on 1x28x28: 80 + 1168 + 784*64+64 + 650 = 52138
+  const ProblemShape images{.inputs = 784, .classification = true, .num_classes = 10, .image = {1, 28, 28}};
+  Network<float> cnn("cnn(channels=[8, 16], kernel=3, hidden=64)", images);
+  EXPECT_EQ(cnn.num_params(), 52138);
+}
+
+TEST(Network, ZerosInitGivesEveryHiddenUnitTheSameGradient) {
+  // The symmetry problem: with all weights zero, every unit of a layer computes the same value,
+  // so they all receive the same gradient and stay identical.
+  Network<double> net("mlp(hidden=[3], activation=tanh, init=zeros)", kRegression);
+  Rng rng(1);
+  net.init(rng);
+  const Batch batch = random_batch(4, kRegression.inputs, kRegression, rng);
+  net.loss_and_grad(batch.x.data(), batch.y.data(), 4);
+  // The first layer's weight gradient (3 x 5, row-major): all rows equal.
+  const auto grad = net.grad();
+  for (Index unit = 1; unit < 3; ++unit) {
+    for (Index j = 0; j < 5; ++j) EXPECT_EQ(grad[unit * 5 + j], grad[j]);
+  }
+}
+
+TEST(ResolveModel, FillsDefaultsIntoCanonicalText) {
+  EXPECT_EQ(resolve_model("mlp", kThreeClasses).spec.text(), "mlp(hidden=[64], activation=relu, init=he)");
+  EXPECT_EQ(resolve_model("mlp(activation=tanh)", kThreeClasses).spec.text(),
+            "mlp(hidden=[64], activation=tanh, init=xavier)");
+  EXPECT_TRUE(resolve_model("softmax", kThreeClasses).double_precision);
+  EXPECT_FALSE(resolve_model("mlp", kThreeClasses).double_precision);
+}
+
+TEST(ResolveModel, RejectsModelsThatDoNotFitTheProblem) {
+  EXPECT_THROW(resolve_model("logistic", kThreeClasses), Error);
+  EXPECT_THROW(resolve_model("linear", kThreeClasses), Error);
+  EXPECT_THROW(resolve_model("softmax", kRegression), Error);
+  EXPECT_THROW(resolve_model("cnn", kThreeClasses), Error);
+  EXPECT_THROW(resolve_model("mlp(width=3)", kThreeClasses), Error);
+  EXPECT_THROW(resolve_model("forest", kThreeClasses), Error);
+  EXPECT_THROW(resolve_model("mlp(activation=swish)", kThreeClasses), Error);
+}
+
+}  // namespace
+}  // namespace descent::ml
