@@ -4,9 +4,14 @@
 // touch the tape directly.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
+#include <new>
+#include <memory>
 #include <vector>
 
 #include "descent/autodiff/dual.hpp"
@@ -17,9 +22,10 @@ namespace descent::autodiff {
 
 // A Wengert list. Node i stands for one intermediate value y_i with at most two arguments:
 //   dy_i = da * dy_a + db * dy_b
-// Node 0 is the "null" node: constants point there with partial 0, inputs have both arguments
-// there, so the reverse sweep has no branches. Storage is reused after clear(): repeated
-// gradients of the same function do not allocate once warm.
+// Node 0 is the "null" node that inputs point to. A unary node points its unused second
+// argument at itself with partial 0: the reverse sweep stays branch-free and never funnels
+// unrelated nodes through one shared slot (which would serialize the sweep). Storage is reused
+// after clear(): repeated gradients of the same function do not allocate once warm.
 template <class S>
 class Tape {
  public:
@@ -34,30 +40,49 @@ class Tape {
 
   // Forgets all nodes (keeps the memory).
   void clear() {
-    nodes_.clear();
-    nodes_.push_back({0, 0, S(0.0), S(0.0)});
+    if (capacity_ == 0) reserve(1024);
+    nodes_.get()[0] = {0, 0, S(0.0), S(0.0)};
+    size_ = 1;
   }
-  void reserve(std::size_t nodes) { nodes_.reserve(nodes); }
-  std::size_t size() const { return nodes_.size(); }
+  // Makes room for `nodes` nodes in all (keeps those recorded).
+  void reserve(std::size_t nodes) {
+    if (nodes <= capacity_) return;
+    // Raw storage: Node is an implicit-lifetime aggregate, and untouched capacity costs no
+    // page faults.
+    NodeBuffer bigger(static_cast<Node*>(std::malloc(nodes * sizeof(Node))));
+    if (!bigger) throw std::bad_alloc();
+    if (size_ > 0) std::memcpy(bigger.get(), nodes_.get(), size_ * sizeof(Node));
+    nodes_ = std::move(bigger);
+    capacity_ = nodes;
+  }
+  std::size_t size() const { return size_; }
 
   // Records y with dy = da * dx_a + db * dx_b; returns its index.
   std::uint32_t push(std::uint32_t a, const S& da, std::uint32_t b, const S& db) {
-    if (nodes_.size() == nodes_.capacity()) grow();
-    nodes_.push_back({a, b, da, db});
-    return static_cast<std::uint32_t>(nodes_.size() - 1);
+    if (size_ == capacity_) grow();
+    nodes_.get()[size_] = {a, b, da, db};
+    return static_cast<std::uint32_t>(size_++);
+  }
+  // Records y with dy = da * dx_a.
+  std::uint32_t push(std::uint32_t a, const S& da) {
+    if (size_ == capacity_) grow();
+    const auto self = static_cast<std::uint32_t>(size_);
+    nodes_.get()[size_++] = {a, self, da, S(0.0)};
+    return self;
   }
   // A new independent variable (a leaf).
   std::uint32_t push_input() { return push(0, S(0.0), 0, S(0.0)); }
 
-  // Reverse sweep from node `output` seeded with dy_output = seed; afterwards adjoint(i) is
-  // d output / d y_i for every node recorded before `output`.
-  void backward(std::uint32_t output, const S& seed = S(1.0)) {
-    adjoints_.assign(nodes_.size(), S(0.0));
+  // Reverse sweep from node `output` seeded with dy_output = seed, down to node `stop` + 1
+  // (pass the last input's index when all inputs were recorded first: nothing below them has
+  // arguments). Afterwards adjoint(i) is d output / d y_i for every node up to `output`.
+  void backward(std::uint32_t output, const S& seed = S(1.0), std::uint32_t stop = 0) {
+    adjoints_.assign(size_, S(0.0));
     if (output == 0) return;  // a constant output: every derivative is zero
     adjoints_[output] = seed;
-    const Node* nodes = nodes_.data();
+    const Node* nodes = nodes_.get();
     S* adj = adjoints_.data();
-    for (std::uint32_t i = output; i > 0; --i) {
+    for (std::uint32_t i = output; i > stop; --i) {
       const Node& n = nodes[i];
       const S g = adj[i];
       adj[n.a] += n.da * g;
@@ -69,13 +94,20 @@ class Tape {
  private:
   void grow() {
     constexpr std::size_t kMaxNodes = std::numeric_limits<std::uint32_t>::max();
-    if (nodes_.size() >= kMaxNodes) {
+    if (capacity_ >= kMaxNodes) {
       throw Error(ErrorCode::internal, "autodiff: tape exceeds 2^32 nodes");
     }
-    nodes_.reserve(std::max<std::size_t>(1024, nodes_.size() * 2));
+    reserve(std::min(kMaxNodes, capacity_ * 2));
   }
 
-  std::vector<Node> nodes_;
+  struct Free {
+    void operator()(Node* p) const { std::free(p); }
+  };
+  using NodeBuffer = std::unique_ptr<Node, Free>;
+
+  NodeBuffer nodes_;  // nodes_[0, size_) are recorded
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
   std::vector<S> adjoints_;
 };
 
@@ -117,12 +149,13 @@ class BasicVar {
   // y = f(x) with f'(x) = dfx.
   static BasicVar unary(const S& fx, const BasicVar& x, const S& dfx) {
     if (x.index_ == 0) return make(fx, 0);
-    return make(fx, ActiveTape<S>::tape->push(x.index_, dfx, 0, S(0.0)));
+    return make(fx, ActiveTape<S>::tape->push(x.index_, dfx));
   }
   // y = f(a, b) with partials da, db.
   static BasicVar binary(const S& fx, const BasicVar& a, const S& da, const BasicVar& b,
                          const S& db) {
-    if ((a.index_ | b.index_) == 0) return make(fx, 0);
+    if (a.index_ == 0) return unary(fx, b, db);
+    if (b.index_ == 0) return unary(fx, a, da);
     return make(fx, ActiveTape<S>::tape->push(a.index_, da, b.index_, db));
   }
 
