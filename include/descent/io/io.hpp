@@ -1,0 +1,8 @@
+// All of descent's input/output: files (atomic writes, gzip), CSV, IDX, data sets.
+// Example: #include "descent/io/io.hpp"  then  descent::io::load_dataset("digits")
+#pragma once
+
+#include "descent/io/csv.hpp"
+#include "descent/io/dataset.hpp"
+#include "descent/io/files.hpp"
+#include "descent/io/idx.hpp"
