@@ -1,0 +1,325 @@
+// The Adam family (torch.optim semantics): Adam (and AMSGrad), AdamW, NAdam, RAdam, Adamax.
+// In every rule g is negated first when maximizing; coupled weight decay then adds wd * x to g,
+// decoupled weight decay (AdamW, decoupled_weight_decay=true) first shrinks x <- x * (1 - lr*wd).
+#include <cmath>
+
+#include "elementwise.hpp"
+#include "descent/optim/first_order.hpp"
+
+namespace descent::optim {
+namespace {
+
+void check_betas(std::string_view rule, double beta1, double beta2) {
+  detail::check_unit_interval(rule, "betas[0]", beta1);
+  detail::check_unit_interval(rule, "betas[1]", beta2);
+}
+
+SpecValue betas_value(double beta1, double beta2) { return spec_list({beta1, beta2}); }
+
+// Adam:  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
+//        amsgrad: v_max = max(v_max, v) (uncorrected), used in place of v below
+//        x = x - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+// (PyTorch's placement of eps: after the bias correction of sqrt(v).)
+class Adam final : public detail::Elementwise<Adam> {
+ public:
+  static constexpr int kSlots = 3;  // exp_avg, exp_avg_sq, max_exp_avg_sq
+
+  Adam(const AdamOptions& o, std::string_view name) : Elementwise(o.lr), options_(o), name_(name) {
+    detail::check_nonnegative(name_, "lr", o.lr);
+    check_betas(name_, o.beta1, o.beta2);
+    detail::check_nonnegative(name_, "eps", o.eps);
+    detail::check_nonnegative(name_, "weight_decay", o.weight_decay);
+  }
+  std::string name() const override { return name_; }
+  std::string spec() const override {
+    if (name_ == "adamw") {
+      return detail::spec_text(name_, {{"lr", spec_number(options_.lr)},
+                                       {"betas", betas_value(options_.beta1, options_.beta2)},
+                                       {"eps", spec_number(options_.eps)},
+                                       {"weight_decay", spec_number(options_.weight_decay)},
+                                       {"amsgrad", spec_bool(options_.amsgrad)},
+                                       {"maximize", spec_bool(options_.maximize)}});
+    }
+    return detail::spec_text(
+        name_, {{"lr", spec_number(options_.lr)},
+                {"betas", betas_value(options_.beta1, options_.beta2)},
+                {"eps", spec_number(options_.eps)},
+                {"weight_decay", spec_number(options_.weight_decay)},
+                {"amsgrad", spec_bool(options_.amsgrad)},
+                {"decoupled_weight_decay", spec_bool(options_.decoupled_weight_decay)},
+                {"maximize", spec_bool(options_.maximize)}});
+  }
+  bool maximize() const override { return options_.maximize; }
+  std::optional<double> momentum() const override { return options_.beta1; }
+  void set_momentum(double beta1) override { options_.beta1 = beta1; }
+
+  template <typename T>
+  void update(T* __restrict params, const T* __restrict grad, Index n, std::array<T*, 3> slots) {
+    const auto t = static_cast<double>(step_);
+    const double step_size = lr_ / (1.0 - std::pow(options_.beta1, t));
+    const double bc2_sqrt = std::sqrt(1.0 - std::pow(options_.beta2, t));
+    const bool decoupled = options_.decoupled_weight_decay;
+    const T sign = options_.maximize ? T(-1) : T(1);
+    const T wd = decoupled ? T(0) : static_cast<T>(options_.weight_decay);
+    const T shrink = static_cast<T>(decoupled ? 1.0 - lr_ * options_.weight_decay : 1.0);
+    const T b1 = static_cast<T>(options_.beta1);
+    const T one_minus_b1 = static_cast<T>(1.0 - options_.beta1);
+    const T b2 = static_cast<T>(options_.beta2);
+    const T one_minus_b2 = static_cast<T>(1.0 - options_.beta2);
+    const T bc2 = static_cast<T>(bc2_sqrt);
+    const T eps = static_cast<T>(options_.eps);
+    const T neg_step = static_cast<T>(-step_size);
+    const bool amsgrad = options_.amsgrad;
+    T* __restrict exp_avg = slots[0];
+    T* __restrict exp_avg_sq = slots[1];
+    T* __restrict max_sq = slots[2];
+    detail::for_chunks(n, [&](Index begin, Index end) {
+#pragma omp simd
+      for (Index i = begin; i < end; ++i) {
+        const T x = params[i] * shrink;
+        const T g = sign * grad[i] + wd * x;
+        const T m = exp_avg[i] * b1 + one_minus_b1 * g;
+        T v = exp_avg_sq[i] * b2 + one_minus_b2 * g * g;
+        exp_avg[i] = m;
+        exp_avg_sq[i] = v;
+        if (amsgrad) {
+          v = std::max(max_sq[i], v);
+          max_sq[i] = v;
+        }
+        params[i] = x + neg_step * (m / (std::sqrt(v) / bc2 + eps));
+      }
+    });
+  }
+
+ private:
+  AdamOptions options_;
+  std::string name_;
+};
+
+// NAdam (PyTorch >= 2.0):  mu_t = b1 (1 - 0.5 * 0.96^(t psi)),  P_t = mu_1 ... mu_t
+//   m, v as Adam;  d = sqrt(v / (1 - b2^t)) + eps
+//   x = x - lr (1 - mu_t) / (1 - P_t) * g / d - lr mu_{t+1} / (1 - P_t mu_{t+1}) * m / d
+class Nadam final : public detail::Elementwise<Nadam> {
+ public:
+  static constexpr int kSlots = 2;  // exp_avg, exp_avg_sq; scalar_ is mu_product
+
+  explicit Nadam(const NadamOptions& o) : Elementwise(o.lr), options_(o) {
+    detail::check_nonnegative("nadam", "lr", o.lr);
+    check_betas("nadam", o.beta1, o.beta2);
+    detail::check_nonnegative("nadam", "eps", o.eps);
+    detail::check_nonnegative("nadam", "weight_decay", o.weight_decay);
+    detail::check_nonnegative("nadam", "momentum_decay", o.momentum_decay);
+  }
+  std::string name() const override { return "nadam"; }
+  std::string spec() const override {
+    return detail::spec_text(
+        "nadam", {{"lr", spec_number(options_.lr)},
+                  {"betas", betas_value(options_.beta1, options_.beta2)},
+                  {"eps", spec_number(options_.eps)},
+                  {"weight_decay", spec_number(options_.weight_decay)},
+                  {"momentum_decay", spec_number(options_.momentum_decay)},
+                  {"decoupled_weight_decay", spec_bool(options_.decoupled_weight_decay)},
+                  {"maximize", spec_bool(options_.maximize)}});
+  }
+  bool maximize() const override { return options_.maximize; }
+  std::optional<double> momentum() const override { return options_.beta1; }
+  void set_momentum(double beta1) override { options_.beta1 = beta1; }
+
+  template <typename T>
+  void update(T* __restrict params, const T* __restrict grad, Index n, std::array<T*, 3> slots) {
+    const auto t = static_cast<double>(step_);
+    const double beta1 = options_.beta1;
+    const double bias_correction2 = 1.0 - std::pow(options_.beta2, t);
+    const double mu = beta1 * (1.0 - 0.5 * std::pow(0.96, t * options_.momentum_decay));
+    const double mu_next = beta1 * (1.0 - 0.5 * std::pow(0.96, (t + 1.0) * options_.momentum_decay));
+    scalar_ *= mu;  // mu_product
+    const double mu_product_next = scalar_ * mu_next;
+    const bool decoupled = options_.decoupled_weight_decay;
+    const T sign = options_.maximize ? T(-1) : T(1);
+    const T wd = decoupled ? T(0) : static_cast<T>(options_.weight_decay);
+    const T shrink = static_cast<T>(decoupled ? 1.0 - lr_ * options_.weight_decay : 1.0);
+    const T b1 = static_cast<T>(beta1);
+    const T one_minus_b1 = static_cast<T>(1.0 - beta1);
+    const T b2 = static_cast<T>(options_.beta2);
+    const T one_minus_b2 = static_cast<T>(1.0 - options_.beta2);
+    const T bc2 = static_cast<T>(bias_correction2);
+    const T eps = static_cast<T>(options_.eps);
+    const T grad_coef = static_cast<T>(-lr_ * (1.0 - mu) / (1.0 - scalar_));
+    const T avg_coef = static_cast<T>((-lr_ * mu_next) / (1.0 - mu_product_next));
+    T* __restrict exp_avg = slots[0];
+    T* __restrict exp_avg_sq = slots[1];
+    detail::for_chunks(n, [&](Index begin, Index end) {
+#pragma omp simd
+      for (Index i = begin; i < end; ++i) {
+        const T x = params[i] * shrink;
+        const T g = sign * grad[i] + wd * x;
+        const T m = exp_avg[i] * b1 + one_minus_b1 * g;
+        const T v = exp_avg_sq[i] * b2 + one_minus_b2 * g * g;
+        exp_avg[i] = m;
+        exp_avg_sq[i] = v;
+        const T denom = std::sqrt(v / bc2) + eps;
+        const T x1 = x + grad_coef * (g / denom);
+        params[i] = x1 + avg_coef * (m / denom);
+      }
+    });
+  }
+
+ private:
+  NadamOptions options_;
+};
+
+// RAdam:  m, v as Adam;  rho_inf = 2 / (1 - b2) - 1;  rho_t = rho_inf - 2 t b2^t / (1 - b2^t)
+//   rho_t > 5: r = sqrt((rho_t-4)(rho_t-2) rho_inf / ((rho_inf-4)(rho_inf-2) rho_t))
+//              x = x - lr * m / (1 - b1^t) * sqrt(1 - b2^t) / (sqrt(v) + eps) * r
+//   else:      x = x - lr * m / (1 - b1^t)
+class Radam final : public detail::Elementwise<Radam> {
+ public:
+  static constexpr int kSlots = 2;  // exp_avg, exp_avg_sq
+
+  explicit Radam(const RadamOptions& o) : Elementwise(o.lr), options_(o) {
+    detail::check_nonnegative("radam", "lr", o.lr);
+    check_betas("radam", o.beta1, o.beta2);
+    detail::check_nonnegative("radam", "eps", o.eps);
+    detail::check_nonnegative("radam", "weight_decay", o.weight_decay);
+  }
+  std::string name() const override { return "radam"; }
+  std::string spec() const override {
+    return detail::spec_text(
+        "radam", {{"lr", spec_number(options_.lr)},
+                  {"betas", betas_value(options_.beta1, options_.beta2)},
+                  {"eps", spec_number(options_.eps)},
+                  {"weight_decay", spec_number(options_.weight_decay)},
+                  {"decoupled_weight_decay", spec_bool(options_.decoupled_weight_decay)},
+                  {"maximize", spec_bool(options_.maximize)}});
+  }
+  bool maximize() const override { return options_.maximize; }
+  std::optional<double> momentum() const override { return options_.beta1; }
+  void set_momentum(double beta1) override { options_.beta1 = beta1; }
+
+  template <typename T>
+  void update(T* __restrict params, const T* __restrict grad, Index n, std::array<T*, 3> slots) {
+    const auto t = static_cast<double>(step_);
+    const double beta2 = options_.beta2;
+    const double bias_correction1 = 1.0 - std::pow(options_.beta1, t);
+    const double bias_correction2 = 1.0 - std::pow(beta2, t);
+    const double rho_inf = 2.0 / (1.0 - beta2) - 1.0;
+    const double rho_t = rho_inf - 2.0 * t * std::pow(beta2, t) / bias_correction2;
+    const bool rectified = rho_t > 5.0;
+    const double rect =
+        rectified ? std::sqrt((rho_t - 4.0) * (rho_t - 2.0) * rho_inf /
+                              ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t))
+                  : 0.0;
+    const bool decoupled = options_.decoupled_weight_decay;
+    const T sign = options_.maximize ? T(-1) : T(1);
+    const T wd = decoupled ? T(0) : static_cast<T>(options_.weight_decay);
+    const T shrink = static_cast<T>(decoupled ? 1.0 - lr_ * options_.weight_decay : 1.0);
+    const T b1 = static_cast<T>(options_.beta1);
+    const T one_minus_b1 = static_cast<T>(1.0 - options_.beta1);
+    const T b2 = static_cast<T>(beta2);
+    const T one_minus_b2 = static_cast<T>(1.0 - beta2);
+    const T bc1 = static_cast<T>(bias_correction1);
+    const T bc2_sqrt = static_cast<T>(std::sqrt(bias_correction2));
+    const T lr = static_cast<T>(lr_);
+    const T r = static_cast<T>(rect);
+    const T eps = static_cast<T>(options_.eps);
+    T* __restrict exp_avg = slots[0];
+    T* __restrict exp_avg_sq = slots[1];
+    detail::for_chunks(n, [&](Index begin, Index end) {
+#pragma omp simd
+      for (Index i = begin; i < end; ++i) {
+        const T x = params[i] * shrink;
+        const T g = sign * grad[i] + wd * x;
+        const T m = exp_avg[i] * b1 + one_minus_b1 * g;
+        const T v = exp_avg_sq[i] * b2 + one_minus_b2 * g * g;
+        exp_avg[i] = m;
+        exp_avg_sq[i] = v;
+        const T m_hat = m / bc1;
+        const T delta = rectified ? m_hat * lr * (bc2_sqrt / (std::sqrt(v) + eps)) * r : m_hat * lr;
+        params[i] = x - delta;
+      }
+    });
+  }
+
+ private:
+  RadamOptions options_;
+};
+
+// Adamax:  m = b1 m + (1 - b1) g;  u = max(b2 u, |g| + eps);  x = x - lr / (1 - b1^t) * m / u
+class Adamax final : public detail::Elementwise<Adamax> {
+ public:
+  static constexpr int kSlots = 2;  // exp_avg, exp_inf
+
+  explicit Adamax(const AdamaxOptions& o) : Elementwise(o.lr), options_(o) {
+    detail::check_nonnegative("adamax", "lr", o.lr);
+    check_betas("adamax", o.beta1, o.beta2);
+    detail::check_nonnegative("adamax", "eps", o.eps);
+    detail::check_nonnegative("adamax", "weight_decay", o.weight_decay);
+  }
+  std::string name() const override { return "adamax"; }
+  std::string spec() const override {
+    return detail::spec_text("adamax", {{"lr", spec_number(options_.lr)},
+                                        {"betas", betas_value(options_.beta1, options_.beta2)},
+                                        {"eps", spec_number(options_.eps)},
+                                        {"weight_decay", spec_number(options_.weight_decay)},
+                                        {"maximize", spec_bool(options_.maximize)}});
+  }
+  bool maximize() const override { return options_.maximize; }
+  std::optional<double> momentum() const override { return options_.beta1; }
+  void set_momentum(double beta1) override { options_.beta1 = beta1; }
+
+  template <typename T>
+  void update(T* __restrict params, const T* __restrict grad, Index n, std::array<T*, 3> slots) {
+    const double clr = lr_ / (1.0 - std::pow(options_.beta1, static_cast<double>(step_)));
+    const T sign = options_.maximize ? T(-1) : T(1);
+    const T wd = static_cast<T>(options_.weight_decay);
+    const T b1 = static_cast<T>(options_.beta1);
+    const T one_minus_b1 = static_cast<T>(1.0 - options_.beta1);
+    const T b2 = static_cast<T>(options_.beta2);
+    const T eps = static_cast<T>(options_.eps);
+    const T neg_clr = static_cast<T>(-clr);
+    T* __restrict exp_avg = slots[0];
+    T* __restrict exp_inf = slots[1];
+    detail::for_chunks(n, [&](Index begin, Index end) {
+#pragma omp simd
+      for (Index i = begin; i < end; ++i) {
+        const T g = sign * grad[i] + wd * params[i];
+        const T m = exp_avg[i] * b1 + one_minus_b1 * g;
+        const T u = std::max(exp_inf[i] * b2, std::abs(g) + eps);
+        exp_avg[i] = m;
+        exp_inf[i] = u;
+        params[i] = params[i] + neg_clr * (m / u);
+      }
+    });
+  }
+
+ private:
+  AdamaxOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<Optimizer> make_adam(const AdamOptions& options) {
+  return std::make_unique<Adam>(options, "adam");
+}
+std::unique_ptr<Optimizer> make_adamw(const AdamwOptions& o) {
+  return std::make_unique<Adam>(AdamOptions{.lr = o.lr,
+                                            .beta1 = o.beta1,
+                                            .beta2 = o.beta2,
+                                            .eps = o.eps,
+                                            .weight_decay = o.weight_decay,
+                                            .amsgrad = o.amsgrad,
+                                            .maximize = o.maximize,
+                                            .decoupled_weight_decay = true},
+                                "adamw");
+}
+std::unique_ptr<Optimizer> make_nadam(const NadamOptions& options) {
+  return std::make_unique<Nadam>(options);
+}
+std::unique_ptr<Optimizer> make_radam(const RadamOptions& options) {
+  return std::make_unique<Radam>(options);
+}
+std::unique_ptr<Optimizer> make_adamax(const AdamaxOptions& options) {
+  return std::make_unique<Adamax>(options);
+}
+
+}  // namespace descent::optim

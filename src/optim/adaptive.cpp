@@ -1,0 +1,200 @@
+// Adagrad, RMSprop and Adadelta: per-element step sizes from running sums of squared gradients
+// (torch.optim semantics). In every rule g is negated first when maximizing, then
+// g = g + weight_decay * x.
+#include <cmath>
+
+#include "elementwise.hpp"
+#include "descent/optim/first_order.hpp"
+
+namespace descent::optim {
+namespace {
+
+// Adagrad:  lr_t = lr / (1 + (t - 1) * lr_decay)
+//           s = s + g^2            (s starts at initial_accumulator_value)
+//           x = x - lr_t * g / (sqrt(s) + eps)
+class Adagrad final : public detail::Elementwise<Adagrad> {
+ public:
+  static constexpr int kSlots = 1;  // sum
+
+  explicit Adagrad(const AdagradOptions& o) : Elementwise(o.lr), options_(o) {
+    detail::check_nonnegative("adagrad", "lr", o.lr);
+    detail::check_nonnegative("adagrad", "lr_decay", o.lr_decay);
+    detail::check_nonnegative("adagrad", "weight_decay", o.weight_decay);
+    detail::check_nonnegative("adagrad", "initial_accumulator_value", o.initial_accumulator_value);
+    detail::check_nonnegative("adagrad", "eps", o.eps);
+  }
+  std::string name() const override { return "adagrad"; }
+  std::string spec() const override {
+    return detail::spec_text(
+        "adagrad", {{"lr", spec_number(options_.lr)},
+                    {"lr_decay", spec_number(options_.lr_decay)},
+                    {"weight_decay", spec_number(options_.weight_decay)},
+                    {"initial_accumulator_value", spec_number(options_.initial_accumulator_value)},
+                    {"eps", spec_number(options_.eps)},
+                    {"maximize", spec_bool(options_.maximize)}});
+  }
+  bool maximize() const override { return options_.maximize; }
+
+  template <typename T>
+  void update(T* __restrict params, const T* __restrict grad, Index n, std::array<T*, 3> slots) {
+    const T sign = options_.maximize ? T(-1) : T(1);
+    const T wd = static_cast<T>(options_.weight_decay);
+    const T eps = static_cast<T>(options_.eps);
+    const T init = static_cast<T>(options_.initial_accumulator_value);
+    const double clr = lr_ / (1.0 + static_cast<double>(step_ - 1) * options_.lr_decay);
+    const T neg_clr = static_cast<T>(-clr);
+    const bool first = step_ == 1;
+    T* __restrict sum = slots[0];
+    detail::for_chunks(n, [&](Index begin, Index end) {
+#pragma omp simd
+      for (Index i = begin; i < end; ++i) {
+        const T g = sign * grad[i] + wd * params[i];
+        const T s = (first ? init : sum[i]) + g * g;
+        sum[i] = s;
+        params[i] = params[i] + neg_clr * (g / (std::sqrt(s) + eps));
+      }
+    });
+  }
+
+ private:
+  AdagradOptions options_;
+};
+
+// RMSprop:  v = alpha * v + (1 - alpha) * g^2
+//           centered: a = alpha * a + (1 - alpha) * g;  v~ = v - a^2   (else v~ = v)
+//           momentum > 0: b = mu * b + g / (sqrt(v~) + eps);  x = x - lr * b
+//           else:         x = x - lr * g / (sqrt(v~) + eps)
+class Rmsprop final : public detail::Elementwise<Rmsprop> {
+ public:
+  static constexpr int kSlots = 3;  // square_avg, momentum_buffer, grad_avg
+
+  explicit Rmsprop(const RmspropOptions& o) : Elementwise(o.lr), options_(o) {
+    detail::check_nonnegative("rmsprop", "lr", o.lr);
+    detail::check_nonnegative("rmsprop", "alpha", o.alpha);
+    detail::check_nonnegative("rmsprop", "eps", o.eps);
+    detail::check_nonnegative("rmsprop", "weight_decay", o.weight_decay);
+    detail::check_nonnegative("rmsprop", "momentum", o.momentum);
+  }
+  std::string name() const override { return "rmsprop"; }
+  std::string spec() const override {
+    return detail::spec_text("rmsprop", {{"lr", spec_number(options_.lr)},
+                                         {"alpha", spec_number(options_.alpha)},
+                                         {"eps", spec_number(options_.eps)},
+                                         {"weight_decay", spec_number(options_.weight_decay)},
+                                         {"momentum", spec_number(options_.momentum)},
+                                         {"centered", spec_bool(options_.centered)},
+                                         {"maximize", spec_bool(options_.maximize)}});
+  }
+  bool maximize() const override { return options_.maximize; }
+  std::optional<double> momentum() const override { return options_.momentum; }
+  void set_momentum(double momentum) override { options_.momentum = momentum; }
+
+  template <typename T>
+  void update(T* __restrict params, const T* __restrict grad, Index n, std::array<T*, 3> slots) {
+    const T sign = options_.maximize ? T(-1) : T(1);
+    const T wd = static_cast<T>(options_.weight_decay);
+    const T alpha = static_cast<T>(options_.alpha);
+    const T one_minus_alpha = static_cast<T>(1.0 - options_.alpha);
+    const T eps = static_cast<T>(options_.eps);
+    const T mu = static_cast<T>(options_.momentum);
+    const T neg_lr = static_cast<T>(-lr_);
+    const bool centered = options_.centered;
+    const bool use_momentum = options_.momentum > 0.0;
+    T* __restrict sq = slots[0];
+    T* __restrict buf = slots[1];
+    T* __restrict avg_grad = slots[2];
+    detail::for_chunks(n, [&](Index begin, Index end) {
+#pragma omp simd
+      for (Index i = begin; i < end; ++i) {
+        const T g = sign * grad[i] + wd * params[i];
+        const T v = sq[i] * alpha + one_minus_alpha * g * g;
+        sq[i] = v;
+        T avg;
+        if (centered) {
+          const T a = avg_grad[i] * alpha + one_minus_alpha * g;
+          avg_grad[i] = a;
+          avg = std::sqrt(v - a * a) + eps;
+        } else {
+          avg = std::sqrt(v) + eps;
+        }
+        if (use_momentum) {
+          const T b = buf[i] * mu + g / avg;
+          buf[i] = b;
+          params[i] = params[i] + neg_lr * b;
+        } else {
+          params[i] = params[i] + neg_lr * (g / avg);
+        }
+      }
+    });
+  }
+
+ private:
+  RmspropOptions options_;
+};
+
+// Adadelta:  v = rho * v + (1 - rho) * g^2
+//            dx = sqrt(u + eps) / sqrt(v + eps) * g
+//            u = rho * u + (1 - rho) * dx^2
+//            x = x - lr * dx
+class Adadelta final : public detail::Elementwise<Adadelta> {
+ public:
+  static constexpr int kSlots = 2;  // square_avg, acc_delta
+
+  explicit Adadelta(const AdadeltaOptions& o) : Elementwise(o.lr), options_(o) {
+    detail::check_nonnegative("adadelta", "lr", o.lr);
+    if (!(o.rho >= 0.0 && o.rho <= 1.0)) {
+      throw_usage("adadelta: rho = {}; must lie in [0, 1]", o.rho);
+    }
+    detail::check_nonnegative("adadelta", "eps", o.eps);
+    detail::check_nonnegative("adadelta", "weight_decay", o.weight_decay);
+  }
+  std::string name() const override { return "adadelta"; }
+  std::string spec() const override {
+    return detail::spec_text("adadelta", {{"lr", spec_number(options_.lr)},
+                                          {"rho", spec_number(options_.rho)},
+                                          {"eps", spec_number(options_.eps)},
+                                          {"weight_decay", spec_number(options_.weight_decay)},
+                                          {"maximize", spec_bool(options_.maximize)}});
+  }
+  bool maximize() const override { return options_.maximize; }
+
+  template <typename T>
+  void update(T* __restrict params, const T* __restrict grad, Index n, std::array<T*, 3> slots) {
+    const T sign = options_.maximize ? T(-1) : T(1);
+    const T wd = static_cast<T>(options_.weight_decay);
+    const T rho = static_cast<T>(options_.rho);
+    const T one_minus_rho = static_cast<T>(1.0 - options_.rho);
+    const T eps = static_cast<T>(options_.eps);
+    const T neg_lr = static_cast<T>(-lr_);
+    T* __restrict sq = slots[0];
+    T* __restrict acc = slots[1];
+    detail::for_chunks(n, [&](Index begin, Index end) {
+#pragma omp simd
+      for (Index i = begin; i < end; ++i) {
+        const T g = sign * grad[i] + wd * params[i];
+        const T v = sq[i] * rho + one_minus_rho * g * g;
+        sq[i] = v;
+        const T delta = std::sqrt(acc[i] + eps) / std::sqrt(v + eps) * g;
+        acc[i] = acc[i] * rho + one_minus_rho * delta * delta;
+        params[i] = params[i] + neg_lr * delta;
+      }
+    });
+  }
+
+ private:
+  AdadeltaOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<Optimizer> make_adagrad(const AdagradOptions& options) {
+  return std::make_unique<Adagrad>(options);
+}
+std::unique_ptr<Optimizer> make_rmsprop(const RmspropOptions& options) {
+  return std::make_unique<Rmsprop>(options);
+}
+std::unique_ptr<Optimizer> make_adadelta(const AdadeltaOptions& options) {
+  return std::make_unique<Adadelta>(options);
+}
+
+}  // namespace descent::optim

@@ -1,0 +1,187 @@
+// The minimize driver (DESIGN.md): evaluate f and grad at x; stop if ||grad|| <= tol; else one
+// optimizer step and one schedule step; repeat until `steps` updates. Numerical outcomes
+// (divergence, a failed line search) end the run with a reason and advice, never an exception.
+#include "quiet_eigen.hpp"  // first: silences a GCC 12 false warning in Eigen
+#include "descent/optim/minimize.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "descent/core/error.hpp"
+
+namespace descent::optim {
+namespace {
+
+std::string fmt_value(double v) { return fmt::format("{:.6g}", v); }
+
+// Everything the loop tracks besides x and grad.
+struct Progress {
+  bool ascend = false;
+  double best_f = 0.0;
+  std::int64_t best_step = -1;
+  Vec best_x;
+
+  bool better(double f) const {
+    if (!std::isfinite(f)) return false;
+    if (best_step < 0) return true;
+    return ascend ? f > best_f : f < best_f;
+  }
+  void offer(std::int64_t step, const Vec& x, double f) {
+    if (!better(f)) return;
+    best_f = f;
+    best_step = step;
+    best_x = x;
+  }
+};
+
+void check_arguments(const Objective& objective, const Vec& x0, const Optimizer& optimizer,
+                     const MinimizeOptions& options) {
+  if (!objective.value_grad) throw_usage("minimize: the objective has no value_grad function");
+  if (optimizer.needs_hessian() && !objective.hessian) {
+    throw_usage("{} needs the Hessian of the objective; give a formula or an objective with a "
+                "Hessian, or choose a first-order optimizer",
+                optimizer.name());
+  }
+  if (options.steps < 0) throw_usage("minimize: steps = {}; must be >= 0", options.steps);
+  if (!(options.tol >= 0.0)) throw_usage("minimize: tol = {}; must be >= 0", options.tol);
+  if (x0.size() == 0) throw_usage("minimize: the start point has no coordinates");
+  if (!x0.allFinite()) throw_usage("minimize: the start point is not finite");
+}
+
+std::string diverged_message(std::int64_t step, double f, const Progress& progress, double lr) {
+  std::string best = progress.best_step >= 0
+                         ? fmt::format("best f = {} at step {}", fmt_value(progress.best_f),
+                                       progress.best_step)
+                         : std::string("no finite point was seen");
+  const double smaller = lr > 0 ? lr / 10 : 1e-3;
+  return fmt::format(
+      "diverged at step {} (f = {}); {}; try a smaller lr (e.g. lr={}), a schedule, or gradient "
+      "clipping",
+      step, fmt_value(f), best, fmt_value(smaller));
+}
+
+}  // namespace
+
+RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Schedule* schedule,
+                    const MinimizeOptions& options) {
+  check_arguments(objective, x0, optimizer, options);
+  const bool closure_rule = optimizer.needs_closure();
+  // The driver's maximize on a rule that does not maximize itself: feed it -f and -grad, which
+  // is what PyTorch's maximize does to the gradient.
+  const bool negate = options.maximize && !optimizer.maximize();
+
+  RunSummary summary;
+  Progress progress;
+  progress.ascend = options.maximize || optimizer.maximize();
+  Vec x = std::move(x0);
+  Vec grad(x.size());
+  Vec step_grad;  // -grad when negating
+  Vec x_before;   // closure rules: to notice a step that did not move
+  std::int64_t evaluations = 0;
+
+  Objective inner;  // what closure rules evaluate: counted, negated when the driver maximizes
+  if (closure_rule) {
+    inner.value_grad = [&](const Vec& p, Vec* g) {
+      ++evaluations;
+      const double value = objective.value_grad(p, g);
+      if (!negate) return value;
+      if (g) *g = -*g;
+      return -value;
+    };
+    if (objective.hessian) {
+      inner.hessian = [&](const Vec& p, Mat& h) {
+        objective.hessian(p, h);
+        if (negate) h = -h;
+      };
+    }
+  }
+
+  if (schedule) schedule->start(optimizer);
+  double f = objective.value_grad(x, &grad);
+  ++evaluations;
+  double lr_used = optimizer.lr();
+  std::int64_t step = 0;
+  for (;;) {
+    const double grad_norm = grad.norm();
+    progress.offer(step, x, f);
+    if (options.trace) summary.trace.push_back({step, x, f, grad_norm, lr_used});
+    summary.grad_norm = grad_norm;
+    if (!std::isfinite(f) || !x.allFinite() || !std::isfinite(grad_norm)) {
+      summary.reason = StopReason::diverged;
+      summary.message = diverged_message(step, f, progress, optimizer.lr());
+      break;
+    }
+    if (options.on_step &&
+        !options.on_step(StepInfo{step, x, f, grad, grad_norm, lr_used})) {
+      summary.reason = StopReason::stopped_by_callback;
+      summary.message = fmt::format("stopped by the callback at step {}", step);
+      break;
+    }
+    if (grad_norm <= options.tol) {
+      summary.reason = StopReason::converged;
+      summary.message = fmt::format("converged at step {}: |grad| = {} <= tol = {}", step,
+                                    fmt_value(grad_norm), fmt_value(options.tol));
+      break;
+    }
+    if (step == options.steps) {
+      summary.reason = StopReason::max_steps;
+      summary.message = fmt::format("stopped after {} steps (the budget): |grad| = {} > tol = {}",
+                                    step, fmt_value(grad_norm), fmt_value(options.tol));
+      break;
+    }
+
+    lr_used = optimizer.lr();
+    if (closure_rule) {
+      x_before = x;
+      if (negate) {
+        step_grad = -grad;
+        optimizer.step(x, -f, step_grad, inner);
+      } else {
+        optimizer.step(x, f, grad, inner);
+      }
+      if (const std::string failure = optimizer.failure(); !failure.empty()) {
+        summary.reason = optimizer.name() == "gd" ? StopReason::line_search_failed
+                                                  : StopReason::no_progress;
+        summary.message = fmt::format("stopped at step {}: {}", step, failure);
+        break;
+      }
+      if (x == x_before) {
+        summary.reason = StopReason::no_progress;
+        summary.message = fmt::format(
+            "stopped at step {}: {} made no progress (|grad| = {}; its own tolerances were met)",
+            step, optimizer.name(), fmt_value(grad_norm));
+        break;
+      }
+    } else if (negate) {
+      step_grad = -grad;
+      optimizer.step(std::span<double>(x.data(), static_cast<std::size_t>(x.size())),
+                     std::span<const double>(step_grad.data(), static_cast<std::size_t>(x.size())));
+    } else {
+      optimizer.step(std::span<double>(x.data(), static_cast<std::size_t>(x.size())),
+                     std::span<const double>(grad.data(), static_cast<std::size_t>(x.size())));
+    }
+    if (schedule) schedule->step(optimizer);
+    ++step;
+    f = objective.value_grad(x, &grad);
+    ++evaluations;
+  }
+
+  summary.x = std::move(x);
+  summary.f = f;
+  summary.steps = step;
+  summary.evaluations = evaluations;
+  if (progress.best_step >= 0) {
+    summary.best_x = std::move(progress.best_x);
+    summary.best_f = progress.best_f;
+    summary.best_step = progress.best_step;
+  } else {
+    summary.best_x = summary.x;
+    summary.best_f = std::numeric_limits<double>::quiet_NaN();
+    summary.best_step = 0;
+  }
+  return summary;
+}
+
+}  // namespace descent::optim

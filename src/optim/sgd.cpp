@@ -1,0 +1,86 @@
+// SGD with momentum, dampening, Nesterov and weight decay (torch.optim.SGD); also `gd` and
+// `momentum`, the course's names for the same rule.
+#include "elementwise.hpp"
+#include "descent/optim/first_order.hpp"
+
+namespace descent::optim {
+namespace {
+
+// torch.optim.SGD, per element (g negated first when maximizing):
+//   d = g + wd * x
+//   if mu != 0:  b = (t == 1) ? d : mu * b + (1 - dampening) * d
+//                d = nesterov ? d + mu * b : b
+//   x = x - lr * d
+class Sgd final : public detail::Elementwise<Sgd> {
+ public:
+  static constexpr int kSlots = 1;  // momentum_buffer
+
+  Sgd(const SgdOptions& options, std::string_view name)
+      : Elementwise(options.lr), options_(options), name_(name) {
+    detail::check_nonnegative(name_, "lr", options.lr);
+    detail::check_nonnegative(name_, "momentum", options.momentum);
+    detail::check_finite(name_, "dampening", options.dampening);
+    detail::check_nonnegative(name_, "weight_decay", options.weight_decay);
+    if (options.nesterov && (options.momentum <= 0.0 || options.dampening != 0.0)) {
+      throw_usage("{}: nesterov = true needs momentum > 0 and dampening = 0 (got momentum = {}, "
+                  "dampening = {})",
+                  name_, options.momentum, options.dampening);
+    }
+  }
+
+  std::string name() const override { return name_; }
+  std::string spec() const override {
+    return detail::spec_text(name_, {{"lr", spec_number(options_.lr)},
+                                     {"momentum", spec_number(options_.momentum)},
+                                     {"dampening", spec_number(options_.dampening)},
+                                     {"weight_decay", spec_number(options_.weight_decay)},
+                                     {"nesterov", spec_bool(options_.nesterov)},
+                                     {"maximize", spec_bool(options_.maximize)}});
+  }
+  bool maximize() const override { return options_.maximize; }
+  std::optional<double> momentum() const override { return options_.momentum; }
+  void set_momentum(double momentum) override { options_.momentum = momentum; }
+
+  template <typename T>
+  void update(T* __restrict params, const T* __restrict grad, Index n, std::array<T*, 3> slots) {
+    const T sign = options_.maximize ? T(-1) : T(1);
+    const T wd = static_cast<T>(options_.weight_decay);
+    const T mu = static_cast<T>(options_.momentum);
+    const T keep = static_cast<T>(1.0 - options_.dampening);
+    const T neg_lr = static_cast<T>(-lr_);
+    T* __restrict buf = slots[0];
+    const bool first = step_ == 1;
+    const bool use_momentum = options_.momentum != 0.0;
+    const bool nesterov = options_.nesterov;
+    detail::for_chunks(n, [&](Index begin, Index end) {
+      if (!use_momentum) {
+#pragma omp simd
+        for (Index i = begin; i < end; ++i) {
+          const T d = sign * grad[i] + wd * params[i];
+          params[i] = params[i] + neg_lr * d;
+        }
+      } else {
+#pragma omp simd
+        for (Index i = begin; i < end; ++i) {
+          T d = sign * grad[i] + wd * params[i];
+          const T b = first ? d : buf[i] * mu + keep * d;
+          buf[i] = b;
+          d = nesterov ? d + mu * b : b;
+          params[i] = params[i] + neg_lr * d;
+        }
+      }
+    });
+  }
+
+ private:
+  SgdOptions options_;
+  std::string name_;
+};
+
+}  // namespace
+
+std::unique_ptr<Optimizer> make_sgd(const SgdOptions& options, std::string_view name) {
+  return std::make_unique<Sgd>(options, name);
+}
+
+}  // namespace descent::optim
