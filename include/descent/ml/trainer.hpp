@@ -1,0 +1,73 @@
+// The training loop: split, standardize, build the model, then epochs of minibatch steps with
+// per-epoch evaluation, checkpoints, resume, clipping and divergence handling.
+// Example: TrainResult r = train(data, {.model = "softmax", .optimizer = "adam(lr=0.01)", .epochs = 10});
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "descent/core/run_summary.hpp"
+#include "descent/ml/checkpoint.hpp"
+#include "descent/ml/data.hpp"
+
+namespace descent::ml {
+
+struct TrainOptions {
+  std::string model{};                 // a model spec; empty: default_model(shape)
+  std::string optimizer = "adam";      // any first-order optimizer spec (weight_decay lives here)
+  std::string schedule = "constant";   // stepped once after every optimizer step
+  std::int64_t batch_size = 32;        // 0: full batch (batch gradient descent); 1: SGD
+  std::int64_t epochs = 20;            // total epochs (a resumed run continues up to this)
+  double test_fraction = 0.2;          // [0, 1); ignored for data with a predefined test set
+  std::uint64_t seed = 0;              // split, initialization and shuffling
+  bool standardize = true;             // features with training-set mean and std
+  double clip_norm = 0.0;              // > 0: clip the gradient's norm to this (after clip_value)
+  double clip_value = 0.0;             // > 0: clip each gradient entry to [-v, v]
+  int threads = 0;                     // > 0: OpenMP / Eigen threads; 0: leave as is
+  std::string checkpoint{};            // written after every epoch when not empty
+  std::string resume{};                // continue from this checkpoint when not empty
+};
+
+struct TrainCallbacks {
+  // After every optimizer step: epoch (1-based), batches done in this epoch, batches per epoch.
+  std::function<void(std::int64_t epoch, std::int64_t done, std::int64_t total)> on_batch;
+  // After every epoch's evaluation.
+  std::function<void(const EpochRecord& record)> on_epoch;
+};
+
+struct TrainResult {
+  TrainingHistory history;     // every epoch, including those before a resume
+  std::string model;           // canonical specs
+  std::string optimizer;
+  std::string schedule;
+  std::vector<std::string> layers;
+  std::int64_t parameters = 0;
+  Index train_rows = 0;
+  Index test_rows = 0;
+  // The final model's figures: the last epoch's, or the best epoch's after divergence.
+  double train_loss = 0.0;
+  double test_loss = 0.0;
+  double test_metric = 0.0;    // accuracy or R^2
+  StopReason reason = StopReason::max_steps;
+  std::string message;         // set when the run diverged (with advice)
+  std::int64_t best_epoch = 0;
+  Checkpoint final_state;      // the state at the end (the best one after divergence)
+};
+
+// Trains on `data`. Throws descent::Error: bad_usage for options and specs (an optimizer that
+// needs a closure, such as lbfgs, is refused), bad_input for data and checkpoints that do not
+// fit (a resume whose checkpoint was written for another model, optimizer, schedule, data,
+// batch size, seed, split or clipping). Divergence is a result: reason == diverged.
+TrainResult train(const LabeledData& data, const TrainOptions& options, const TrainCallbacks& callbacks = {});
+
+// Predictions of a trained model (a checkpoint) for raw (unstandardized) feature rows.
+struct Predictions {
+  bool classification = true;
+  std::vector<double> values;             // class index, or the regression value
+  std::vector<std::vector<double>> probabilities;  // per row, per class (classification only)
+};
+Predictions predict(const Checkpoint& checkpoint, const RowMat& features);
+
+}  // namespace descent::ml

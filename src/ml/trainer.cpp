@@ -1,0 +1,363 @@
+// GCC 12 reports a false -Wmaybe-uninitialized inside Eigen's AVX-512 GEMM kernels.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+#include "descent/ml/trainer.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include <Eigen/Core>
+#include <fmt/format.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "descent/core/error.hpp"
+#include "descent/ml/clip.hpp"
+#include "descent/optim/optimizer.hpp"
+#include "descent/optim/schedule.hpp"
+#include "ml/eigen_maps.hpp"
+
+namespace descent::ml {
+namespace {
+
+using detail::RowMatrix;
+using Clock = std::chrono::steady_clock;
+
+constexpr Index kEvalChunk = 1000;  // rows per forward pass when evaluating
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The rows `rows` of `features`, standardized, in the model's scalar type.
+template <typename T>
+RowMatrix<T> standardized_rows(const RowMat& features, const std::vector<Index>& rows, const Standardizer& z) {
+  RowMatrix<T> out(static_cast<Index>(rows.size()), features.cols());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    out.row(static_cast<Index>(i)) =
+        ((features.row(rows[i]) - z.mean.transpose()).cwiseQuotient(z.scale.transpose())).template cast<T>();
+  }
+  return out;
+}
+
+Vec pick(const Vec& targets, const std::vector<Index>& rows) {
+  Vec out(static_cast<Index>(rows.size()));
+  for (std::size_t i = 0; i < rows.size(); ++i) out[static_cast<Index>(i)] = targets[rows[i]];
+  return out;
+}
+
+template <typename T>
+std::string to_bytes(std::span<const T> values) {
+  return std::string(reinterpret_cast<const char*>(values.data()), values.size_bytes());
+}
+
+template <typename T>
+void from_bytes(const std::string& bytes, std::span<T> values) {
+  DESCENT_ASSERT(bytes.size() == values.size_bytes());
+  std::memcpy(values.data(), bytes.data(), bytes.size());
+}
+
+// A resumed run must be the same run: every setting that shapes the trajectory has to agree.
+void check_same(const char* what, const std::string& saved, const std::string& asked, const std::string& path) {
+  if (saved != asked) {
+    throw_input("checkpoint {} was written for {} {}; this run asks for {}", path, what, saved, asked);
+  }
+}
+
+template <typename T>
+class Run {
+ public:
+  Run(const LabeledData& data, const TrainOptions& options, const Split& split, const Standardizer& z,
+      const std::string& model, const TrainCallbacks& callbacks)
+      : options_(options),
+        callbacks_(callbacks),
+        net_(model, data.shape),
+        rng_(options.seed + 0x9E3779B97F4A7C15ULL),  // a stream apart from the split's Rng(seed)
+        train_x_(standardized_rows<T>(data.features, split.train, z)),
+        test_x_(standardized_rows<T>(data.features, split.test, z)),
+        train_y_(pick(data.targets, split.train)),
+        test_y_(pick(data.targets, split.test)),
+        sampler_(train_x_.rows(), options.batch_size == 0 ? train_x_.rows() : options.batch_size) {
+    optimizer_ = optim::make_optimizer(options.optimizer);
+    if (optimizer_->needs_closure()) {
+      throw_usage("optimizer {} re-evaluates the whole objective within a step and cannot train on minibatches; "
+                  "use a first-order rule (sgd, adam, rmsprop, ...)", optimizer_->name());
+    }
+    schedule_ = optim::make_schedule(options.schedule, optimizer_->lr());
+    schedule_->start(*optimizer_);
+    net_.reserve(std::max(sampler_.batch_size(), kEvalChunk));
+    batch_x_.resize(static_cast<std::size_t>(sampler_.batch_size() * net_.inputs()));
+    batch_y_.resize(static_cast<std::size_t>(sampler_.batch_size()));
+    best_params_.assign(net_.params().begin(), net_.params().end());
+    history_.classification = data.shape.classification;
+    describe(data, z);
+  }
+
+  void start_fresh() {
+    net_.init(rng_);
+    best_params_.assign(net_.params().begin(), net_.params().end());
+  }
+
+  void resume(const Checkpoint& saved, const std::string& path) {
+    check_same("model", saved.model, state_.model, path);
+    check_same("optimizer", saved.optimizer, state_.optimizer, path);
+    check_same("schedule", saved.schedule, state_.schedule, path);
+    check_same("data", saved.data, state_.data, path);
+    check_same("batch size", fmt::format("{}", saved.batch_size), fmt::format("{}", state_.batch_size), path);
+    check_same("seed", fmt::format("{}", saved.seed), fmt::format("{}", state_.seed), path);
+    check_same("test fraction", fmt::format("{}", saved.test_fraction), fmt::format("{}", state_.test_fraction), path);
+    check_same("standardize", fmt::format("{}", saved.standardize), fmt::format("{}", state_.standardize), path);
+    check_same("clip norm", fmt::format("{}", saved.clip_norm), fmt::format("{}", state_.clip_norm), path);
+    check_same("clip value", fmt::format("{}", saved.clip_value), fmt::format("{}", state_.clip_value), path);
+    check_same("parameter count", fmt::format("{}", saved.num_params), fmt::format("{}", state_.num_params), path);
+    check_same("dtype", saved.double_precision ? "float64" : "float32",
+               state_.double_precision ? "float64" : "float32", path);
+    // Everything is checked; load into temporaries first so a failure leaves nothing half-set.
+    Rng rng;
+    rng.load(saved.rng_state);
+    optimizer_->load_state(saved.optimizer_state);
+    schedule_->set_step_count(saved.schedule_step, *optimizer_);
+    rng_ = rng;
+    from_bytes(saved.params, net_.params());
+    best_params_.resize(net_.params().size());
+    from_bytes(saved.best_params.empty() ? saved.params : saved.best_params, std::span<T>(best_params_));
+    best_epoch_ = saved.best_epoch;
+    best_loss_ = saved.best_loss;
+    epoch_ = saved.epoch;
+    history_ = saved.history;
+  }
+
+  TrainResult run() {
+    while (epoch_ < options_.epochs) {
+      const auto start = Clock::now();
+      EpochRecord record;
+      record.epoch = epoch_ + 1;
+      record.train_loss = train_epoch(record.epoch);
+      record.train_seconds = seconds_since(start);
+      if (!std::isfinite(record.train_loss) || !params_finite()) return diverged(record.epoch);
+      std::tie(record.test_loss, record.test_metric) = evaluate(test_x_, test_y_);
+      record.lr = optimizer_->lr();
+      record.seconds = seconds_since(start);
+      ++epoch_;
+      history_.epochs.push_back(record);
+      if (record.train_loss < best_loss_) {
+        best_loss_ = record.train_loss;
+        best_epoch_ = record.epoch;
+        best_params_.assign(net_.params().begin(), net_.params().end());
+      }
+      if (!options_.checkpoint.empty()) save_checkpoint(options_.checkpoint, snapshot());
+      if (callbacks_.on_epoch) callbacks_.on_epoch(record);
+    }
+    TrainResult result = base_result();
+    if (!history_.epochs.empty()) {
+      const auto& last = history_.epochs.back();
+      result.train_loss = last.train_loss;
+      result.test_loss = last.test_loss;
+      result.test_metric = last.test_metric;
+    } else {
+      result.train_loss = evaluate(train_x_, train_y_).first;
+      std::tie(result.test_loss, result.test_metric) = evaluate(test_x_, test_y_);
+    }
+    result.final_state = snapshot();
+    return result;
+  }
+
+ private:
+  void describe(const LabeledData& data, const Standardizer& z) {
+    state_.model = net_.spec();
+    state_.optimizer = optimizer_->spec();
+    state_.schedule = schedule_->spec();
+    state_.data = data.name;
+    state_.batch_size = options_.batch_size;
+    state_.test_fraction = data.predefined_test_rows > 0 ? 0.0 : options_.test_fraction;
+    state_.seed = options_.seed;
+    state_.standardize = options_.standardize;
+    state_.clip_norm = options_.clip_norm;
+    state_.clip_value = options_.clip_value;
+    state_.shape = data.shape;
+    state_.double_precision = net_.config().double_precision;
+    state_.num_params = net_.num_params();
+    state_.feature_names = data.feature_names;
+    state_.class_names = data.class_names;
+    state_.mean = z.mean;
+    state_.scale = z.scale;
+  }
+
+  // One pass over the training set; returns the mean of the minibatch losses (NaN on divergence).
+  double train_epoch(std::int64_t epoch) {
+    sampler_.start_epoch(rng_);
+    const Index batches = sampler_.batches_per_epoch();
+    const Index d = net_.inputs();
+    double total = 0.0;
+    for (Index b = 0; b < batches; ++b) {
+      const auto rows = sampler_.batch(b);
+      const auto count = static_cast<Index>(rows.size());
+      const T* x = train_x_.data();
+      const double* y = train_y_.data();
+      if (!sampler_.full_batch()) {
+        for (Index i = 0; i < count; ++i) {
+          std::memcpy(batch_x_.data() + i * d, train_x_.data() + rows[static_cast<std::size_t>(i)] * d, sizeof(T) * static_cast<std::size_t>(d));
+          batch_y_[static_cast<std::size_t>(i)] = train_y_[rows[static_cast<std::size_t>(i)]];
+        }
+        x = batch_x_.data();
+        y = batch_y_.data();
+      }
+      const double loss = net_.loss_and_grad(x, y, count);
+      if (!std::isfinite(loss)) {
+        diverged_batch_ = b + 1;
+        diverged_loss_ = loss;
+        return kNaN;
+      }
+      total += loss * static_cast<double>(count);
+      if (options_.clip_value > 0) clip_grad_value(net_.grad(), options_.clip_value);
+      if (options_.clip_norm > 0) clip_grad_norm(net_.grad(), options_.clip_norm);
+      optimizer_->step(net_.params(), std::span<const T>(net_.grad()));
+      schedule_->step(*optimizer_);
+      if (callbacks_.on_batch) callbacks_.on_batch(epoch, b + 1, batches);
+    }
+    return total / static_cast<double>(train_x_.rows());
+  }
+
+  bool params_finite() const {
+    for (T p : net_.params()) {
+      if (!std::isfinite(p)) return false;
+    }
+    return true;
+  }
+
+  // Mean loss and accuracy (or R^2) on a set; NaNs for an empty set.
+  std::pair<double, double> evaluate(const RowMatrix<T>& x, const Vec& y) {
+    const Index n = x.rows();
+    if (n == 0) return {kNaN, kNaN};
+    const Index k = net_.outputs();
+    double loss = 0.0, hits = 0.0, residual = 0.0;
+    for (Index start = 0; start < n; start += kEvalChunk) {
+      const Index rows = std::min(kEvalChunk, n - start);
+      const T* out = net_.forward(x.data() + start * x.cols(), rows);
+      loss += loss_sum(net_.loss_kind(), out, y.data() + start, rows, k, static_cast<T*>(nullptr), 0.0);
+      for (Index i = 0; i < rows; ++i) {
+        const double guess = predict_one(net_.loss_kind(), out + i * k, k);
+        hits += guess == y[start + i] ? 1.0 : 0.0;
+        residual += (guess - y[start + i]) * (guess - y[start + i]);
+      }
+    }
+    if (history_.classification) return {loss / static_cast<double>(n), hits / static_cast<double>(n)};
+    const double spread = (y.array() - y.mean()).square().sum();
+    return {loss / static_cast<double>(n), spread > 0 ? 1.0 - residual / spread : kNaN};
+  }
+
+  TrainResult diverged(std::int64_t epoch) {
+    std::copy(best_params_.begin(), best_params_.end(), net_.params().begin());
+    TrainResult result = base_result();
+    result.reason = StopReason::diverged;
+    const std::string where = diverged_batch_ > 0
+                                  ? fmt::format("epoch {}, batch {} (loss = {})", epoch, diverged_batch_, diverged_loss_)
+                                  : fmt::format("epoch {} (the parameters became non-finite)", epoch);
+    const std::string kept = best_epoch_ > 0
+                                 ? fmt::format("kept the parameters of epoch {} (train loss {:.6g})", best_epoch_, best_loss_)
+                                 : std::string("kept the initial parameters");
+    result.message = fmt::format("diverged at {}; {}; try a smaller lr, a schedule, or --clip-norm 1", where, kept);
+    result.train_loss = best_epoch_ > 0 ? best_loss_ : evaluate(train_x_, train_y_).first;
+    std::tie(result.test_loss, result.test_metric) = evaluate(test_x_, test_y_);
+    result.final_state = snapshot();
+    return result;
+  }
+
+  TrainResult base_result() const {
+    TrainResult result;
+    result.history = history_;
+    result.model = state_.model;
+    result.optimizer = state_.optimizer;
+    result.schedule = state_.schedule;
+    result.layers = net_.describe();
+    result.parameters = net_.num_params();
+    result.train_rows = train_x_.rows();
+    result.test_rows = test_x_.rows();
+    result.best_epoch = best_epoch_;
+    return result;
+  }
+
+  Checkpoint snapshot() const {
+    Checkpoint c = state_;
+    c.params = to_bytes(net_.params());
+    c.optimizer_state = optimizer_->save_state();
+    c.schedule_step = schedule_->step_count();
+    c.rng_state = rng_.save();
+    c.epoch = epoch_;
+    c.history = history_;
+    c.best_params = to_bytes(std::span<const T>(best_params_));
+    c.best_epoch = best_epoch_;
+    c.best_loss = best_loss_;
+    return c;
+  }
+
+  const TrainOptions& options_;
+  const TrainCallbacks& callbacks_;
+  Network<T> net_;
+  std::unique_ptr<optim::Optimizer> optimizer_;
+  std::unique_ptr<optim::Schedule> schedule_;
+  Rng rng_;
+  RowMatrix<T> train_x_, test_x_;
+  Vec train_y_, test_y_;
+  MinibatchSampler sampler_;
+  std::vector<T> batch_x_;
+  std::vector<double> batch_y_;
+  Checkpoint state_;  // the header fields (what the run is)
+  TrainingHistory history_;
+  std::vector<T> best_params_;
+  double best_loss_ = std::numeric_limits<double>::infinity();
+  std::int64_t best_epoch_ = 0;
+  std::int64_t epoch_ = 0;
+  Index diverged_batch_ = 0;
+  double diverged_loss_ = 0.0;
+};
+
+void check_options(const TrainOptions& options) {
+  if (options.epochs < 0) throw_usage("--epochs must be >= 0, got {}", options.epochs);
+  if (options.batch_size < 0) throw_usage("--batch-size must be a positive integer or 'full'");
+  if (!(options.clip_norm >= 0) || !std::isfinite(options.clip_norm)) throw_usage("--clip-norm must be a positive number");
+  if (!(options.clip_value >= 0) || !std::isfinite(options.clip_value)) throw_usage("--clip-value must be a positive number");
+  if (options.threads < 0) throw_usage("--threads must be >= 0");
+}
+
+template <typename T>
+TrainResult train_as(const LabeledData& data, const TrainOptions& options, const TrainCallbacks& callbacks,
+                     const Split& split, const Standardizer& z, const std::string& model) {
+  Run<T> run(data, options, split, z, model, callbacks);
+  if (options.resume.empty()) {
+    run.start_fresh();
+  } else {
+    run.resume(load_checkpoint(options.resume), options.resume);
+  }
+  return run.run();
+}
+
+}  // namespace
+
+TrainResult train(const LabeledData& data, const TrainOptions& options, const TrainCallbacks& callbacks) {
+  check_options(options);
+  if (data.features.rows() != data.targets.size()) throw_input("{}: features and targets differ in length", data.name);
+  if (data.features.cols() != data.shape.inputs) throw_input("{}: the feature count does not match its shape", data.name);
+  if (options.threads > 0) {
+#ifdef _OPENMP
+    omp_set_num_threads(options.threads);
+#endif
+    Eigen::setNbThreads(options.threads);
+  }
+  const Split split = split_rows(data.features.rows(), options.test_fraction, options.seed, data.predefined_test_rows);
+  const Standardizer z = options.standardize ? Standardizer::fit(data.features, split.train)
+                                             : Standardizer::identity(data.features.cols());
+  const std::string model = options.model.empty() ? default_model(data.shape) : options.model;
+  if (resolve_model(model, data.shape).double_precision) {
+    return train_as<double>(data, options, callbacks, split, z, model);
+  }
+  return train_as<float>(data, options, callbacks, split, z, model);
+}
+
+}  // namespace descent::ml

@@ -1,0 +1,81 @@
+// Checkpoint files: round trip, and refusal of anything damaged.
+#include "descent/ml/checkpoint.hpp"
+
+#include <gtest/gtest.h>
+
+#include "descent/core/error.hpp"
+
+namespace descent::ml {
+namespace {
+
+Checkpoint sample() {
+  Checkpoint c;
+  c.model = "softmax(init=zeros)";
+  c.optimizer = "adam(lr=0.001)";
+  c.schedule = "constant";
+  c.data = "iris";
+  c.batch_size = 32;
+  c.seed = 7;
+  c.shape = {.inputs = 2, .classification = true, .num_classes = 3};
+  c.double_precision = true;
+  c.num_params = 2;
+  c.mean = Vec::Zero(2);
+  c.scale = Vec::Ones(2);
+  c.params = std::string(16, '\x01');
+  c.best_params = c.params;
+  c.optimizer_state = "state";
+  c.rng_state = "rng";
+  c.epoch = 3;
+  c.history.epochs.push_back({.epoch = 1, .train_loss = 0.5, .test_loss = 0.6, .test_metric = 0.9});
+  return c;
+}
+
+TEST(Checkpoint, RoundTripsEveryField) {
+  const Checkpoint c = sample();
+  const Checkpoint back = decode_checkpoint(encode_checkpoint(c), "mem");
+  EXPECT_EQ(back.model, c.model);
+  EXPECT_EQ(back.params, c.params);
+  EXPECT_EQ(back.optimizer_state, c.optimizer_state);
+  EXPECT_EQ(back.epoch, 3);
+  EXPECT_EQ(back.shape.num_classes, 3);
+  ASSERT_EQ(back.history.epochs.size(), 1u);
+  EXPECT_EQ(back.history.epochs[0].test_metric, 0.9);
+  EXPECT_EQ(encode_checkpoint(back), encode_checkpoint(c));
+}
+
+TEST(Checkpoint, RefusesAFlippedByte) {
+  std::string bytes = encode_checkpoint(sample());
+  bytes[bytes.size() / 2] ^= 0x20;
+  EXPECT_THROW(decode_checkpoint(bytes, "mem"), Error);
+}
+
+TEST(Checkpoint, RefusesEveryTruncation) {
+  const std::string bytes = encode_checkpoint(sample());
+  for (std::size_t size = 0; size < bytes.size(); size += 7) {
+    EXPECT_THROW(decode_checkpoint(std::string_view(bytes).substr(0, size), "mem"), Error) << size;
+  }
+}
+
+TEST(Checkpoint, RefusesOtherFilesWithAMessageNamingThem) {
+  try {
+    decode_checkpoint("id,label\n1,2\n", "data.csv");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::bad_input);
+    EXPECT_NE(std::string(e.what()).find("data.csv"), std::string::npos);
+  }
+}
+
+TEST(Checkpoint, SaveReplacesTheFileWhole) {
+  const std::string path = ::testing::TempDir() + "descent_ckpt_test.ckpt";
+  save_checkpoint(path, sample());
+  Checkpoint c = sample();
+  c.epoch = 4;
+  save_checkpoint(path, c);
+  EXPECT_EQ(load_checkpoint(path).epoch, 4);
+  std::remove(path.c_str());
+  EXPECT_THROW(load_checkpoint(path), Error);
+}
+
+}  // namespace
+}  // namespace descent::ml
