@@ -72,6 +72,7 @@ Expr intern(Op op, double value, std::string_view name, std::vector<Expr> args) 
       node->name = std::string(name);
       node->args = std::move(args);
       node->hash = hash;
+      for (const Expr& a : node->args) node->height = std::max(node->height, a.get()->height + 1);
       found = node;
       t.nodes.emplace(hash, found);
       if (t.nodes.size() > t.sweep_at) {
@@ -180,6 +181,8 @@ int compare_base(const Expr& a, const Expr& b) {
     case Op::variable: return a.name().compare(b.name()) < 0 ? -1 : 1;
     default:
       if (a.op() != b.op()) return a.op() < b.op() ? -1 : 1;
+      // Shorter trees first: decides nested calls like sin(sin(x)) vs sin(x) without a walk.
+      if (a.get()->height != b.get()->height) return a.get()->height < b.get()->height ? -1 : 1;
       return compare_list(a.args(), b.args());
   }
 }

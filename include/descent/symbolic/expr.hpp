@@ -56,6 +56,7 @@ struct Node {
   std::string name;
   std::vector<Expr> args;
   std::size_t hash = 0;
+  std::uint32_t height = 0;  // 0 for leaves, 1 + the tallest argument otherwise
 };
 
 inline Op Expr::op() const { return node_->op; }

@@ -1,0 +1,95 @@
+// The printer: readable output with minimal parentheses that parses back to the same values.
+#include "descent/symbolic/printer.hpp"
+
+#include <cmath>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "descent/symbolic/differentiate.hpp"
+#include "descent/symbolic/evaluate.hpp"
+#include "descent/symbolic/parser.hpp"
+#include "random_formula.hpp"
+
+namespace descent::symbolic {
+namespace {
+
+std::string printed(std::string_view text) { return to_string(parse(text)); }
+
+TEST(Printer, SubtractsInsteadOfAddingNegatives) { EXPECT_EQ(printed("a + -b"), "a - b"); }
+
+TEST(Printer, LeadsWithAPositiveTerm) { EXPECT_EQ(printed("-x + 1"), "1 - x"); }
+
+TEST(Printer, OrdersTermsByDegree) { EXPECT_EQ(printed("3 + x + x^2"), "x^2 + x + 3"); }
+
+TEST(Printer, DividesByNegativePowers) {
+  EXPECT_EQ(printed("x*y^-2"), "x/y^2");
+  EXPECT_EQ(printed("x/(y*z)"), "x/(y*z)");
+  EXPECT_EQ(printed("1/x"), "1/x");
+}
+
+TEST(Printer, WritesReciprocalCoefficientsAsDivision) {
+  EXPECT_EQ(printed("x/2"), "x/2");
+  EXPECT_EQ(printed("0.5/sqrt(x)"), "1/(2*sqrt(x))");
+}
+
+TEST(Printer, ParenthesizesOnlyWherePrecedenceNeedsIt) {
+  EXPECT_EQ(printed("(x + 1)*(y - 1)"), "(x + 1)*(y - 1)");
+  EXPECT_EQ(printed("(x*y)^z"), "(x*y)^z");
+  EXPECT_EQ(printed("x^(y + 1)"), "x^(y + 1)");
+  EXPECT_EQ(printed("x^y^z"), "x^y^z");
+  EXPECT_EQ(printed("(x^y)^z"), "(x^y)^z");
+  EXPECT_EQ(printed("-x^2"), "-x^2");
+  EXPECT_EQ(printed("(-2)^x"), "(-2)^x");
+}
+
+TEST(Printer, WritesCallsWithCommaSpace) { EXPECT_EQ(printed("max(x,y)"), "max(x, y)"); }
+
+TEST(Printer, PrintsOverflowedNumbersParseably) {
+  EXPECT_EQ(printed("1e999*x"), "1e999*x");
+  EXPECT_TRUE(std::isinf(evaluate(parse(printed("1e999")), {})));
+}
+
+// Values agree to this relative tolerance: printing is exact (shortest round-trip numbers),
+// but re-simplification may reorder floating-point operations.
+constexpr double kRoundTripTol = 1e-9;
+
+void expect_same_values(const Expr& f, const Expr& g, const std::vector<double>& x) {
+  const std::vector<std::string> vars{"x", "y", "z"};
+  const double a = evaluate<double>(f, vars, x);
+  const double b = evaluate<double>(g, vars, x);
+  if (std::isnan(a)) {
+    EXPECT_TRUE(std::isnan(b)) << to_string(f);
+    return;
+  }
+  EXPECT_NEAR(a, b, kRoundTripTol * (1.0 + std::fabs(a))) << to_string(f);
+}
+
+TEST(Printer, RandomFormulasParseBackToTheSameValues) {
+  test::RandomFormula gen(7);
+  for (int i = 0; i < 300; ++i) {
+    const Expr f = parse(gen.formula(4));
+    const Expr g = parse(to_string(f));
+    for (int k = 0; k < 3; ++k) expect_same_values(f, g, gen.point(3));
+  }
+}
+
+TEST(Printer, RandomDerivativesParseBackToTheSameValues) {
+  test::RandomFormula gen(11);
+  for (int i = 0; i < 150; ++i) {
+    const Expr f = diff(parse(gen.formula(3)), "x");
+    const Expr g = parse(to_string(f));
+    for (int k = 0; k < 3; ++k) expect_same_values(f, g, gen.point(3));
+  }
+}
+
+TEST(Printer, PrintingIsAFixedPoint) {
+  test::RandomFormula gen(13);
+  for (int i = 0; i < 200; ++i) {
+    const std::string once = to_string(parse(gen.formula(4)));
+    EXPECT_EQ(to_string(parse(once)), once);
+  }
+}
+
+}  // namespace
+}  // namespace descent::symbolic
