@@ -29,7 +29,7 @@ struct MinimizeOptions {
   bool maximize = false;      // ascend: best = highest f (first-order rules see -grad, as PyTorch)
   bool trace = false;         // record every point in RunSummary::trace
   // Called at step 0 and after every update; return false to stop (reason stopped_by_callback).
-  std::function<bool(const StepInfo&)> on_step;
+  std::function<bool(const StepInfo&)> on_step = {};
 };
 
 // Runs `optimizer` (and `schedule`, may be null; started here) from x0. The optimizer keeps its
