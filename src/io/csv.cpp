@@ -1,0 +1,219 @@
+#include "descent/io/csv.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <string>
+
+#include "descent/core/error.hpp"
+#include "descent/io/files.hpp"
+
+namespace descent::io {
+namespace {
+
+struct Field {
+  std::string text;
+  bool quoted = false;
+};
+
+// Reads one record starting at pos (skipping blank lines); returns false at the end of text.
+// `line` is the 1-based line the record starts on. Quoted fields may hold delimiters, doubled
+// quotes ("") and newlines.
+class RecordReader {
+ public:
+  RecordReader(std::string_view text, std::string_view source, char delimiter)
+      : text_(text), source_(source), delimiter_(delimiter) {}
+
+  bool next(std::vector<Field>& fields, int& line) {
+    skip_blank_lines();
+    if (pos_ >= text_.size()) return false;
+    line = line_;
+    fields.clear();
+    if (delimiter_ == ' ') skip_spaces();
+    while (true) {
+      fields.push_back(read_field(line));
+      if (pos_ >= text_.size() || text_[pos_] == '\n') break;
+      // read_field stops at a delimiter (or, in whitespace mode, at a space run).
+      if (delimiter_ == ' ') {
+        skip_spaces();
+        if (pos_ >= text_.size() || text_[pos_] == '\n' || text_[pos_] == '\r') break;
+      } else {
+        ++pos_;
+      }
+    }
+    if (pos_ < text_.size()) {  // consume the newline
+      ++pos_;
+      ++line_;
+    }
+    return true;
+  }
+
+ private:
+  bool is_space(char c) const { return c == ' ' || c == '\t' || c == '\r'; }
+  void skip_spaces() {
+    while (pos_ < text_.size() && is_space(text_[pos_])) ++pos_;
+  }
+  void skip_blank_lines() {
+    while (pos_ < text_.size()) {
+      std::size_t p = pos_;
+      while (p < text_.size() && is_space(text_[p])) ++p;
+      if (p < text_.size() && text_[p] != '\n') return;
+      pos_ = p < text_.size() ? p + 1 : p;
+      if (p < text_.size()) ++line_;
+    }
+  }
+  bool at_field_end(char c) const {
+    return c == '\n' || (delimiter_ == ' ' ? is_space(c) : c == delimiter_);
+  }
+
+  Field read_field(int record_line) {
+    Field field;
+    if (delimiter_ != ' ') {
+      while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t') &&
+             delimiter_ != '\t') {
+        ++pos_;
+      }
+    }
+    if (pos_ < text_.size() && text_[pos_] == '"') {
+      field.quoted = true;
+      ++pos_;
+      while (true) {
+        if (pos_ >= text_.size()) {
+          throw_input("{}:{}: unterminated quoted field", source_, record_line);
+        }
+        const char c = text_[pos_++];
+        if (c == '"') {
+          if (pos_ < text_.size() && text_[pos_] == '"') {
+            field.text += '"';
+            ++pos_;
+            continue;
+          }
+          break;
+        }
+        if (c == '\n') ++line_;
+        field.text += c;
+      }
+      // Anything after the closing quote up to the delimiter must be blank.
+      while (pos_ < text_.size() && !at_field_end(text_[pos_])) {
+        if (!is_space(text_[pos_])) {
+          throw_input("{}:{}: unexpected '{}' after a closing quote", source_, line_, text_[pos_]);
+        }
+        ++pos_;
+      }
+      return field;
+    }
+    const std::size_t start = pos_;
+    while (pos_ < text_.size() && !at_field_end(text_[pos_])) ++pos_;
+    std::string_view raw = text_.substr(start, pos_ - start);
+    while (!raw.empty() && is_space(raw.back())) raw.remove_suffix(1);
+    field.text = std::string(raw);
+    return field;
+  }
+
+  std::string_view text_;
+  std::string_view source_;
+  char delimiter_;
+  std::size_t pos_ = 0;
+  int line_ = 1;
+};
+
+char detect_delimiter(std::string_view text) {
+  // The first non-blank line decides (outside quotes).
+  std::size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos) return ',';
+  const std::size_t end = std::min(text.find('\n', start), text.size());
+  const std::string_view line = text.substr(start, end - start);
+  bool quoted = false;
+  bool has[3] = {false, false, false};
+  for (char c : line) {
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c == ',') has[0] = true;
+    if (c == ';') has[1] = true;
+    if (c == '\t') has[2] = true;
+  }
+  if (has[0]) return ',';
+  if (has[1]) return ';';
+  if (has[2]) return '\t';
+  return ' ';
+}
+
+bool is_missing(const Field& field) {
+  if (field.text.empty()) return true;
+  std::string lower = field.text;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower == "na" || lower == "nan" || lower == "?" || lower == "n/a";
+}
+
+bool parse_number(std::string_view text, double& value) {
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (text.empty()) return false;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+bool looks_like_header(const std::vector<Field>& fields) {
+  double ignored = 0.0;
+  return std::any_of(fields.begin(), fields.end(), [&](const Field& f) {
+    return !is_missing(f) && !parse_number(f.text, ignored);
+  });
+}
+
+}  // namespace
+
+Table parse_csv(std::string_view text, std::string_view source_name, const CsvOptions& options) {
+  const char delimiter = options.delimiter != 0 ? options.delimiter : detect_delimiter(text);
+  RecordReader reader(text, source_name, delimiter);
+  std::vector<Field> fields;
+  int line = 0;
+  Table table;
+  std::vector<double> values;
+  std::size_t width = 0;
+  std::size_t rows = 0;
+
+  if (!reader.next(fields, line)) throw_input("{}: no data rows", source_name);
+  const bool header = options.header.has_value() ? *options.header : looks_like_header(fields);
+  width = fields.size();
+  if (header) {
+    for (const Field& f : fields) table.columns.push_back(f.text);
+  } else {
+    for (std::size_t j = 0; j < width; ++j) table.columns.push_back(fmt::format("x{}", j));
+  }
+  bool have_row = !header;
+  std::vector<double> row(width);
+  while (have_row || reader.next(fields, line)) {
+    have_row = false;
+    if (fields.size() != width) {
+      throw_input("{}:{}: expected {} fields, found {}", source_name, line, width, fields.size());
+    }
+    bool missing = false;
+    for (std::size_t j = 0; j < width; ++j) {
+      if (is_missing(fields[j])) {
+        if (!options.drop_missing) {
+          throw_input("{}:{}:{}: missing value{} (rows with missing values can be dropped)",
+                      source_name, line, j + 1,
+                      fields[j].text.empty() ? std::string() : fmt::format(" '{}'", fields[j].text));
+        }
+        missing = true;
+        break;
+      }
+      if (!parse_number(fields[j].text, row[j])) {
+        throw_input("{}:{}:{}: '{}' is not a number", source_name, line, j + 1, fields[j].text);
+      }
+    }
+    if (missing) continue;
+    values.insert(values.end(), row.begin(), row.end());
+    ++rows;
+  }
+  if (rows == 0) throw_input("{}: no data rows", source_name);
+  table.values = Eigen::Map<const RowMat>(values.data(), static_cast<Index>(rows),
+                                          static_cast<Index>(width));
+  return table;
+}
+
+Table read_csv(const std::string& path, const CsvOptions& options) {
+  return parse_csv(read_maybe_gzip(path), path, options);
+}
+
+}  // namespace descent::io

@@ -1,0 +1,360 @@
+#include "descent/io/dataset.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <exception>
+#include <filesystem>
+#include <map>
+
+#include "descent/core/error.hpp"
+#include "descent/io/csv.hpp"
+#include "descent/io/files.hpp"
+#include "descent/io/idx.hpp"
+#include "embedded.hpp"
+
+namespace descent::io {
+namespace {
+
+// The CSV classification rule (see load_dataset): integer targets in [0, kMaxLabel), at most
+// kMaxClasses distinct values and at most n / kRowsPerClass of them (2 always allowed).
+constexpr double kMaxLabel = 1000.0;
+constexpr std::size_t kMaxClasses = 100;
+constexpr std::size_t kRowsPerClass = 5;
+
+std::string_view embedded(std::string_view name) {
+  for (const auto& file : detail::embedded_files()) {
+    if (file.name == name) {
+      return {reinterpret_cast<const char*>(file.bytes.data()), file.bytes.size()};
+    }
+  }
+  throw Error(ErrorCode::internal, fmt::format("embedded data file '{}' is missing", name));
+}
+
+std::string embedded_text(std::string_view name) {
+  const std::string_view bytes = embedded(name);
+  return is_gzip(bytes) ? gunzip(bytes) : std::string(bytes);
+}
+
+std::vector<std::string> split(std::string_view text, char separator) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t end = text.find(separator, start);
+    std::string_view part = text.substr(start, end == std::string_view::npos ? end : end - start);
+    while (!part.empty() && (part.back() == '\r' || part.back() == ' ')) part.remove_suffix(1);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    parts.emplace_back(part);
+    if (end == std::string_view::npos) return parts;
+    start = end + 1;
+  }
+}
+
+// Copies labels into a Dataset, checking they are class indices 0..k-1.
+void set_class_targets(Dataset& d, const Eigen::Ref<const Vec>& labels, std::string_view source) {
+  d.targets = labels;
+  d.task = Task::classification;
+  d.num_classes = static_cast<int>(d.class_names.size());
+  for (Index i = 0; i < labels.size(); ++i) {
+    const double y = labels[i];
+    if (y != std::floor(y) || y < 0 || y >= d.num_classes) {
+      throw_input("{}: row {}: label {} is not a class index 0..{}", source, i + 1, y,
+                  d.num_classes - 1);
+    }
+  }
+}
+
+// sklearn's format for iris, breast_cancer and wine: "n,d,class names..." then rows of d
+// features and an integer label.
+Dataset load_sklearn_csv(const std::string& name, std::string_view file,
+                         std::vector<std::string> feature_names) {
+  const std::string text = embedded_text(file);
+  const std::size_t newline = text.find('\n');
+  const std::vector<std::string> first = split(std::string_view(text).substr(0, newline), ',');
+  const Table table = parse_csv(std::string_view(text).substr(newline + 1), file, {.header = false});
+  const Index n = table.values.rows();
+  const Index d = table.values.cols() - 1;
+  DESCENT_ASSERT(first.size() >= 2 && std::stol(first[0]) == n && std::stol(first[1]) == d);
+  Dataset data;
+  data.name = name;
+  data.features = table.values.leftCols(d);
+  data.class_names.assign(first.begin() + 2, first.end());
+  data.feature_names = std::move(feature_names);
+  DESCENT_ASSERT(static_cast<Index>(data.feature_names.size()) == d);
+  set_class_targets(data, table.values.col(d), file);
+  return data;
+}
+
+Dataset load_iris() {
+  return load_sklearn_csv("iris", "iris.csv",
+                          {"sepal length (cm)", "sepal width (cm)", "petal length (cm)",
+                           "petal width (cm)"});
+}
+
+Dataset load_breast_cancer() {
+  std::vector<std::string> names;
+  for (const char* prefix : {"mean ", "", "worst "}) {
+    for (const char* base : {"radius", "texture", "perimeter", "area", "smoothness", "compactness",
+                             "concavity", "concave points", "symmetry", "fractal dimension"}) {
+      names.push_back(*prefix == '\0' ? fmt::format("{} error", base)
+                                      : fmt::format("{}{}", prefix, base));
+    }
+  }
+  return load_sklearn_csv("breast_cancer", "breast_cancer.csv", std::move(names));
+}
+
+Dataset load_wine() {
+  return load_sklearn_csv(
+      "wine", "wine_data.csv",
+      {"alcohol", "malic_acid", "ash", "alcalinity_of_ash", "magnesium", "total_phenols",
+       "flavanoids", "nonflavanoid_phenols", "proanthocyanins", "color_intensity", "hue",
+       "od280/od315_of_diluted_wines", "proline"});
+}
+
+Dataset load_digits() {
+  const Table table = parse_csv(embedded_text("digits.csv.gz"), "digits.csv.gz", {.header = false});
+  DESCENT_ASSERT(table.values.cols() == 65);
+  Dataset data;
+  data.name = "digits";
+  data.features = table.values.leftCols(64);
+  for (int r = 0; r < 8; ++r) {
+    for (int c = 0; c < 8; ++c) data.feature_names.push_back(fmt::format("pixel_{}_{}", r, c));
+  }
+  for (int k = 0; k < 10; ++k) data.class_names.push_back(std::to_string(k));
+  data.image_channels = 1;
+  data.image_height = 8;
+  data.image_width = 8;
+  set_class_targets(data, table.values.col(64), "digits.csv.gz");
+  return data;
+}
+
+Dataset load_diabetes() {
+  const Table x = parse_csv(embedded_text("diabetes_data_raw.csv.gz"), "diabetes_data_raw.csv.gz",
+                            {.header = false, .delimiter = ' '});
+  const Table y = parse_csv(embedded_text("diabetes_target.csv.gz"), "diabetes_target.csv.gz",
+                            {.header = false, .delimiter = ' '});
+  DESCENT_ASSERT(x.values.rows() == y.values.rows() && x.values.cols() == 10);
+  Dataset data;
+  data.name = "diabetes";
+  data.features = x.values;
+  data.targets = y.values.col(0);
+  data.task = Task::regression;
+  data.feature_names = {"age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"};
+  return data;
+}
+
+// Pixels and labels of one IDX pair, appended at row `offset` of data.
+void fill_from_idx(Dataset& data, Index offset, const IdxArray& images, const IdxArray& labels) {
+  const Index n = images.shape[0];
+  const Index pixels = static_cast<Index>(images.data.size()) / std::max<Index>(n, 1);
+  const std::uint8_t* src = images.data.data();
+  double* dst = data.features.data() + offset * pixels;
+  // Threads share the page faults of the fresh (large) matrix.
+#pragma omp parallel for schedule(static)
+  for (Index k = 0; k < n * pixels; ++k) dst[k] = src[k];
+  for (Index i = 0; i < n; ++i) data.targets[offset + i] = labels.data[static_cast<std::size_t>(i)];
+}
+
+void check_idx_pair(const IdxArray& images, const IdxArray& labels, const std::string& where) {
+  if (images.shape.size() != 3 || labels.shape.size() != 1 || images.shape[0] != labels.shape[0]) {
+    throw_input("{}: expected images n x h x w and n labels", where);
+  }
+}
+
+// The labels file that goes with an MNIST-style images file name.
+std::string labels_path_for(const std::string& images_path) {
+  const std::filesystem::path path(images_path);
+  std::string name = path.filename().string();
+  for (auto [from, to] : {std::pair{"images", "labels"}, std::pair{"idx3", "idx1"}}) {
+    const std::size_t at = name.find(from);
+    if (at != std::string::npos) name.replace(at, std::string_view(from).size(), to);
+  }
+  return (path.parent_path() / name).string();
+}
+
+Dataset make_image_dataset(const std::string& name, const std::vector<IdxArray>& images,
+                           const std::vector<IdxArray>& labels) {
+  Index rows = 0;
+  for (const IdxArray& a : images) rows += a.shape[0];
+  Dataset data;
+  data.name = name;
+  data.image_channels = 1;
+  data.image_height = static_cast<int>(images[0].shape[1]);
+  data.image_width = static_cast<int>(images[0].shape[2]);
+  const Index pixels = Index{data.image_height} * data.image_width;
+  data.features.resize(rows, pixels);
+  data.targets.resize(rows);
+  Index offset = 0;
+  for (std::size_t k = 0; k < images.size(); ++k) {
+    if (images[k].shape[1] != data.image_height || images[k].shape[2] != data.image_width) {
+      throw_input("{}: image files differ in size", name);
+    }
+    fill_from_idx(data, offset, images[k], labels[k]);
+    offset += images[k].shape[0];
+  }
+  for (Index p = 0; p < pixels; ++p) {
+    data.feature_names.push_back(
+        fmt::format("pixel_{}_{}", p / data.image_width, p % data.image_width));
+  }
+  return data;
+}
+
+Dataset load_fashion_mnist() {
+  const std::string dir(kFashionMnistDir);
+  if (!std::filesystem::exists(dir + "/train-images-idx3-ubyte.gz")) {
+    throw_input("fashion-mnist is not installed ({} is missing); install it with "
+                "`apt-get install dataset-fashion-mnist`",
+                dir);
+  }
+  // The four files decompress in parallel (the training images dominate).
+  const std::vector<std::string> files = {"train-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+                                          "train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
+  std::vector<IdxArray> arrays(files.size());
+  std::vector<std::exception_ptr> errors(files.size());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    try {
+      arrays[k] = read_idx(dir + "/" + files[k]);
+    } catch (...) {
+      errors[k] = std::current_exception();
+    }
+  }
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+  std::vector<IdxArray> images, labels;  // moved, not copied (an initializer list would copy)
+  images.push_back(std::move(arrays[0]));
+  images.push_back(std::move(arrays[1]));
+  labels.push_back(std::move(arrays[2]));
+  labels.push_back(std::move(arrays[3]));
+  check_idx_pair(images[0], labels[0], dir + "/train");
+  check_idx_pair(images[1], labels[1], dir + "/t10k");
+  Dataset data = make_image_dataset("fashion-mnist", images, labels);
+  data.class_names = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                      "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+  data.num_classes = 10;
+  data.predefined_test_rows = images[1].shape[0];
+  return data;
+}
+
+Dataset load_idx_dataset(const std::string& path) {
+  IdxArray images = read_idx(path);
+  const std::string labels_file = labels_path_for(path);
+  if (labels_file == path || !std::filesystem::exists(labels_file)) {
+    throw_input("{}: no labels file beside it (looked for '{}')", path, labels_file);
+  }
+  const IdxArray labels = read_idx(labels_file);
+  check_idx_pair(images, labels, path);
+  std::vector<IdxArray> image_parts, label_parts;
+  image_parts.push_back(std::move(images));
+  label_parts.push_back(labels);
+  Dataset data = make_image_dataset(std::filesystem::path(path).filename().string(), image_parts,
+                                    label_parts);
+  int max_label = 0;
+  for (std::uint8_t y : labels.data) max_label = std::max<int>(max_label, y);
+  for (int k = 0; k <= max_label; ++k) data.class_names.push_back(std::to_string(k));
+  data.num_classes = max_label + 1;
+  return data;
+}
+
+Index target_column(const Table& table, const std::string& target, const std::string& path) {
+  if (target.empty()) return table.values.cols() - 1;
+  const auto named = std::find(table.columns.begin(), table.columns.end(), target);
+  if (named != table.columns.end()) return named - table.columns.begin();
+  Index index = -1;
+  const auto [end, ec] = std::from_chars(target.data(), target.data() + target.size(), index);
+  if (ec == std::errc() && end == target.data() + target.size() && index >= 0 &&
+      index < table.values.cols()) {
+    return index;
+  }
+  std::string columns;
+  for (const std::string& c : table.columns) columns += (columns.empty() ? "" : ", ") + c;
+  throw_input("{}: no column '{}' (columns: {}; or give a 0-based index)", path, target, columns);
+}
+
+Dataset load_csv_dataset(const std::string& path, const DatasetOptions& options) {
+  CsvOptions csv;
+  csv.drop_missing = options.drop_missing;
+  const Table table = read_csv(path, csv);
+  if (table.values.cols() < 2) throw_input("{}: needs at least one feature and a target column", path);
+  const Index target = target_column(table, options.target, path);
+  Dataset data;
+  data.name = std::filesystem::path(path).filename().string();
+  const Index n = table.values.rows();
+  const Index d = table.values.cols() - 1;
+  data.features.resize(n, d);
+  for (Index j = 0, k = 0; j <= d; ++j) {
+    if (j == target) continue;
+    data.features.col(k) = table.values.col(j);
+    data.feature_names.push_back(table.columns[static_cast<std::size_t>(j)]);
+    ++k;
+  }
+  const Vec y = table.values.col(target);
+  std::map<double, int> classes;
+  bool integral = true;
+  for (Index i = 0; i < n && integral; ++i) {
+    integral = y[i] == std::floor(y[i]) && y[i] >= 0.0 && y[i] < kMaxLabel;
+    if (integral) classes.emplace(y[i], 0);
+    if (classes.size() > kMaxClasses) integral = false;
+  }
+  const std::size_t allowed = std::max<std::size_t>(2, static_cast<std::size_t>(n) / kRowsPerClass);
+  if (!integral || classes.size() > allowed) {
+    data.targets = y;
+    data.task = Task::regression;
+    return data;
+  }
+  int k = 0;
+  for (auto& [label, index] : classes) {
+    index = k++;
+    data.class_names.push_back(fmt::format("{}", label));
+  }
+  data.targets.resize(n);
+  for (Index i = 0; i < n; ++i) data.targets[i] = classes[y[i]];
+  data.task = Task::classification;
+  data.num_classes = k;
+  return data;
+}
+
+bool has_suffix(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+bool is_idx_images(const std::string& path) {
+  try {
+    const std::string bytes = read_maybe_gzip(path);
+    return bytes.size() >= 4 && bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0x08 && bytes[3] == 3;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> builtin_dataset_names() {
+  return {"digits", "iris", "breast_cancer", "wine", "diabetes", "fashion-mnist"};
+}
+
+Dataset load_dataset(std::string_view name_or_path, const DatasetOptions& options) {
+  std::string key(name_or_path);
+  std::replace(key.begin(), key.end(), '-', '_');
+  if (key == "digits") return load_digits();
+  if (key == "iris") return load_iris();
+  if (key == "breast_cancer") return load_breast_cancer();
+  if (key == "wine") return load_wine();
+  if (key == "diabetes") return load_diabetes();
+  if (key == "fashion_mnist") return load_fashion_mnist();
+
+  const std::string path(name_or_path);
+  if (!std::filesystem::exists(path)) {
+    std::string names;
+    for (const std::string& n : builtin_dataset_names()) names += (names.empty() ? "" : ", ") + n;
+    throw_input("no data set '{}': not a built-in name ({}) and no such file", path, names);
+  }
+  if (has_suffix(path, ".csv") || has_suffix(path, ".csv.gz") || has_suffix(path, ".txt")) {
+    return load_csv_dataset(path, options);
+  }
+  if (is_idx_images(path)) return load_idx_dataset(path);
+  return load_csv_dataset(path, options);
+}
+
+}  // namespace descent::io
