@@ -119,12 +119,14 @@ void add_starts(Panel& panel, const std::vector<LabeledRun>& runs, bool one_dime
 
 }  // namespace
 
-Range2 range_from_runs(const std::vector<LabeledRun>& runs, const std::optional<Vec>& minimizer,
+Range2 range_from_runs(const std::vector<LabeledRun>& runs, const std::vector<Vec>& minimizers,
                        double margin) {
   constexpr std::size_t kEarly = 4;   // points per run that define the neighbourhood
   constexpr double kRunaway = 3.0;    // points beyond this many extents are left out
   Box base;
-  if (minimizer && finite_vec(*minimizer)) base.add(*minimizer);
+  for (const auto& m : minimizers) {
+    if (finite_vec(m)) base.add(m);
+  }
   for (const auto& run : runs) {
     const auto points = run_points(run.summary);
     for (std::size_t k = 0; k < std::min(points.size(), kEarly); ++k) {
@@ -157,7 +159,7 @@ Panel contour_panel(const FunctionView& view, const std::vector<LabeledRun>& run
   if (view.variables.size() != 2) {
     throw_usage("a contour plot needs two variables; this function has {}", view.variables.size());
   }
-  const Range2 r = options.range ? *options.range : range_from_runs(runs, view.minimizer);
+  const Range2 r = options.range ? *options.range : range_from_runs(runs, view.minimizers);
   Panel panel;
   panel.title = view.title;
   panel.x = {view.variables[0], r.x_lo, r.x_hi, false};
@@ -175,9 +177,11 @@ Panel contour_panel(const FunctionView& view, const std::vector<LabeledRun>& run
     panel.add_series(std::move(s));
   }
   add_starts(panel, runs, false);
-  if (view.minimizer && view.minimizer->size() == 2) {
-    panel.points.push_back({(*view.minimizer)[0], (*view.minimizer)[1], Marker::star, kGold, kBlack, 7.5,
-                            "minimum"});
+  bool first = true;
+  for (const auto& m : view.minimizers) {
+    if (m.size() != 2) continue;
+    panel.points.push_back({m[0], m[1], Marker::star, kGold, kBlack, 7.5, first ? "minimum" : ""});
+    first = false;
   }
   return panel;
 }
@@ -187,7 +191,7 @@ Panel curve_panel(const FunctionView& view, const std::vector<LabeledRun>& runs,
   if (view.variables.size() != 1) {
     throw_usage("a curve plot needs one variable; this function has {}", view.variables.size());
   }
-  const Range2 r = options.range ? *options.range : range_from_runs(runs, view.minimizer);
+  const Range2 r = options.range ? *options.range : range_from_runs(runs, view.minimizers);
   Panel panel;
   panel.title = view.title;
   panel.x = {view.variables[0], r.x_lo, r.x_hi, false};
@@ -212,11 +216,14 @@ Panel curve_panel(const FunctionView& view, const std::vector<LabeledRun>& runs,
     panel.add_series(std::move(s));
   }
   add_starts(panel, runs, true);
-  if (view.minimizer && view.minimizer->size() == 1) {
-    const double x = (*view.minimizer)[0];
+  bool first = true;
+  for (const auto& m : view.minimizers) {
+    if (m.size() != 1) continue;
+    const double x = m[0];
     double f = 0.0;
     view.f(&x, 1, &f, nullptr);
-    panel.points.push_back({x, f, Marker::star, kGold, kBlack, 7.5, "minimum"});
+    panel.points.push_back({x, f, Marker::star, kGold, kBlack, 7.5, first ? "minimum" : ""});
+    first = false;
   }
   return panel;
 }

@@ -49,8 +49,7 @@ RunSummary gd_run(double lr, int steps) {
 }
 
 FunctionView quadratic_view() {
-  Vec minimizer = Vec::Zero(2);
-  return {quadratic, {"x", "y"}, "3x^2 + y^2", minimizer};
+  return {quadratic, {"x", "y"}, "3x^2 + y^2", {Vec::Zero(2)}};
 }
 
 TEST(ContourPanel, DrawsEachRunAsALabelledPathWithTheStartAndTheMinimum) {
@@ -93,7 +92,7 @@ TEST(ContourPanel, ArrowsPointDownhill) {
 
 TEST(ContourPanel, RangeFromRunsContainsEveryPathAndTheMinimizer) {
   const std::vector<LabeledRun> runs{{"gd", gd_run(0.1, 10)}};
-  const Range2 r = range_from_runs(runs, Vec::Zero(2));
+  const Range2 r = range_from_runs(runs, {Vec::Zero(2)});
   EXPECT_LT(r.x_lo, 0.0);
   EXPECT_GT(r.x_hi, 1.0);
   EXPECT_LT(r.y_lo, 0.0);
@@ -103,12 +102,12 @@ TEST(ContourPanel, RangeFromRunsContainsEveryPathAndTheMinimizer) {
 TEST(ContourPanel, RunawayPathDoesNotStretchTheRange) {
   // lr 0.4 on 3x^2: x -> (1 - 2.4) x, |x| grows 1.4x per step: 1.4^40 ~ 7e5.
   const std::vector<LabeledRun> runs{{"gd(lr=0.1)", gd_run(0.1, 10)}, {"gd(lr=0.4)", gd_run(0.4, 40)}};
-  const Range2 r = range_from_runs(runs, Vec::Zero(2));
+  const Range2 r = range_from_runs(runs, {Vec::Zero(2)});
   EXPECT_LT(r.x_hi - r.x_lo, 50.0);
 }
 
 TEST(PathsFigure, ThreeVariablesAreBadUsage) {
-  FunctionView view{quadratic, {"x", "y", "z"}, "f", std::nullopt};
+  FunctionView view{quadratic, {"x", "y", "z"}, "f", {}};
   try {
     paths_figure(view, {}, {});
     FAIL() << "expected an error";
@@ -131,7 +130,7 @@ TEST(CurvePanel, IteratesSitOnTheCurve) {
                         if (g != nullptr) g[k] = 2 * p[k];
                       }
                     },
-                    {"x"}, "x^2", Vec::Zero(1)};
+                    {"x"}, "x^2", {Vec::Zero(1)}};
   const Panel panel = curve_panel(view, {{"gd(lr=0.2)", run}}, {});
   ASSERT_EQ(panel.series.size(), 2u);  // the curve, the iterates
   const Series& iterates = panel.series[1];

@@ -30,7 +30,7 @@ struct FunctionView {
   BatchFn f{};
   std::vector<std::string> variables{};  // 1 or 2 names, in the order of x
   std::string title{};                   // the formula or problem name
-  std::optional<Vec> minimizer{};        // drawn as a star when known
+  std::vector<Vec> minimizers{};       // drawn as stars when known
 };
 
 // One optimizer's run: its label (the spec) and the summary with its trace.
@@ -52,11 +52,11 @@ struct PathsOptions {
   bool contour_lines = true;
 };
 
-// The range that shows every finite point of every trace (and the minimizer), with a margin of
+// The range that shows every finite point of every trace (and the minimizers), with a margin of
 // `margin` of the extent on each side; degenerate extents grow to 1. Points that ran away
 // (further than 1e3 times the extent of the first few steps) are left out so a diverging path
 // does not hide the others.
-Range2 range_from_runs(const std::vector<LabeledRun>& runs, const std::optional<Vec>& minimizer,
+Range2 range_from_runs(const std::vector<LabeledRun>& runs, const std::vector<Vec>& minimizers,
                        double margin = 0.12);
 
 // Contours of f with each run's path (markers, distinct colours, labelled), the start, the
