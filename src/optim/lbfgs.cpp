@@ -11,6 +11,11 @@
 namespace descent::optim {
 namespace {
 
+// PyTorch's p.add_(d, alpha=t): its CPU kernel computes a fused multiply-add, t * d + p.
+void add_scaled(Vec& p, double t, const Vec& d) {
+  for (Index i = 0; i < p.size(); ++i) p[i] = std::fma(t, d[i], p[i]);
+}
+
 // Minimizer of the cubic through (x1, f1, g1), (x2, f2, g2), clamped to bounds (default [x1, x2]).
 double cubic_interpolate(double x1, double f1, double g1, double x2, double f2, double g2,
                          const double* bounds = nullptr) {
@@ -97,7 +102,8 @@ class Lbfgs final : public detail::ClosureRule {
 
   // f and grad at x + t d.
   double directional(const Objective& objective, const Vec& x, double t, const Vec& d, Vec& g) {
-    trial_ = x + t * d;
+    trial_ = x;
+    add_scaled(trial_, t, d);
     return evaluate(objective, trial_, &g);
   }
   LineSearchResult strong_wolfe(const Objective& objective, const Vec& x, double t, const Vec& d,
@@ -276,13 +282,13 @@ double Lbfgs::step(Vec& x, double f, const Vec& grad, const Objective& objective
       for (std::ptrdiff_t i = num_old - 1; i >= 0; --i) {
         const auto k = static_cast<std::size_t>(i);
         al[k] = state.old_stps[k].dot(q) * state.ro[k];
-        q += -al[k] * state.old_dirs[k];
+        add_scaled(q, -al[k], state.old_dirs[k]);
       }
       state.d = q * state.h_diag;
       for (std::ptrdiff_t i = 0; i < num_old; ++i) {
         const auto k = static_cast<std::size_t>(i);
         const double be_i = state.old_dirs[k].dot(state.d) * state.ro[k];
-        state.d += (al[k] - be_i) * state.old_stps[k];
+        add_scaled(state.d, al[k] - be_i, state.old_stps[k]);
       }
     }
     state.prev_flat_grad = flat_grad;
@@ -304,10 +310,10 @@ double Lbfgs::step(Vec& x, double f, const Vec& grad, const Objective& objective
       flat_grad = std::move(ls.g);
       state.t = ls.t;
       ls_func_evals = ls.evals;
-      x += state.t * state.d;
+      add_scaled(x, state.t, state.d);
       opt_cond = flat_grad.cwiseAbs().maxCoeff() <= options_.tolerance_grad;
     } else {
-      x += state.t * state.d;
+      add_scaled(x, state.t, state.d);
       if (n_iter != options_.max_iter) {
         loss = evaluate(objective, x, &flat_grad);
         opt_cond = flat_grad.cwiseAbs().maxCoeff() <= options_.tolerance_grad;
