@@ -1,8 +1,7 @@
 #include "descent/ml/checkpoint.hpp"
 
+#include <algorithm>
 #include <bit>
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -10,6 +9,7 @@
 #include <zlib.h>
 
 #include "descent/core/error.hpp"
+#include "descent/io/files.hpp"
 
 namespace descent::ml {
 namespace {
@@ -230,22 +230,7 @@ Checkpoint decode_checkpoint(std::string_view bytes, std::string_view source) {
 }
 
 void save_checkpoint(const std::string& path, const Checkpoint& checkpoint) {
-  const std::string bytes = encode_checkpoint(checkpoint);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw Error(ErrorCode::io, fmt::format("cannot write checkpoint {}: {}", tmp, std::strerror(errno)));
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    std::remove(tmp.c_str());
-    throw Error(ErrorCode::io, fmt::format("cannot move checkpoint into place at {}: {}", path, std::strerror(err)));
-  }
+  io::write_file_atomic(path, encode_checkpoint(checkpoint));
 }
 
 Checkpoint load_checkpoint(const std::string& path) {

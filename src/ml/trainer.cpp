@@ -99,6 +99,10 @@ class Run {
     describe(data, z);
   }
 
+  double work_per_step() const {
+    return static_cast<double>(net_.num_params()) * static_cast<double>(sampler_.batch_size());
+  }
+
   void start_fresh() {
     net_.init(rng_);
     best_params_.assign(net_.params().begin(), net_.params().end());
@@ -318,6 +322,40 @@ class Run {
   double diverged_loss_ = 0.0;
 };
 
+// Sets the OpenMP and Eigen thread counts for one training run and restores them after.
+// threads == 0 picks: one thread when a step is too small to split (waking a second thread costs
+// more than it saves, and far more when the machine is busy), else every core.
+class ThreadScope {
+ public:
+  // work: multiply-adds of one forward pass (about parameters x batch size).
+  ThreadScope(int threads, double work) : eigen_(Eigen::nbThreads()) {
+#ifdef _OPENMP
+    omp_ = omp_get_max_threads();
+#endif
+    constexpr double kSmallStep = 1 << 22;
+    const int wanted = threads > 0 ? threads : (work < kSmallStep ? 1 : omp_);
+    set(wanted);
+  }
+  ~ThreadScope() {
+    Eigen::setNbThreads(eigen_);
+#ifdef _OPENMP
+    omp_set_num_threads(omp_);
+#endif
+  }
+  ThreadScope(const ThreadScope&) = delete;
+  ThreadScope& operator=(const ThreadScope&) = delete;
+
+ private:
+  static void set(int threads) {
+    Eigen::setNbThreads(threads);
+#ifdef _OPENMP
+    omp_set_num_threads(threads);
+#endif
+  }
+  int eigen_;
+  int omp_ = 1;
+};
+
 void check_options(const TrainOptions& options) {
   if (options.epochs < 0) throw_usage("--epochs must be >= 0, got {}", options.epochs);
   if (options.batch_size < 0) throw_usage("--batch-size must be a positive integer or 'full'");
@@ -330,6 +368,7 @@ template <typename T>
 TrainResult train_as(const LabeledData& data, const TrainOptions& options, const TrainCallbacks& callbacks,
                      const Split& split, const Standardizer& z, const std::string& model) {
   Run<T> run(data, options, split, z, model, callbacks);
+  const ThreadScope threads(options.threads, run.work_per_step());
   if (options.resume.empty()) {
     run.start_fresh();
   } else {
@@ -344,12 +383,6 @@ TrainResult train(const LabeledData& data, const TrainOptions& options, const Tr
   check_options(options);
   if (data.features.rows() != data.targets.size()) throw_input("{}: features and targets differ in length", data.name);
   if (data.features.cols() != data.shape.inputs) throw_input("{}: the feature count does not match its shape", data.name);
-  if (options.threads > 0) {
-#ifdef _OPENMP
-    omp_set_num_threads(options.threads);
-#endif
-    Eigen::setNbThreads(options.threads);
-  }
   const Split split = split_rows(data.features.rows(), options.test_fraction, options.seed, data.predefined_test_rows);
   const Standardizer z = options.standardize ? Standardizer::fit(data.features, split.train)
                                              : Standardizer::identity(data.features.cols());

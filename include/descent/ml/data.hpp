@@ -6,10 +6,12 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "descent/core/rng.hpp"
 #include "descent/core/types.hpp"
+#include "descent/io/dataset.hpp"
 #include "descent/ml/model.hpp"
 
 namespace descent::ml {
@@ -25,6 +27,11 @@ struct LabeledData {
   std::vector<std::string> class_names;
   std::int64_t predefined_test_rows = 0;  // > 0: the last rows are the official test set
 };
+
+// The io module's data set as the trainer's input (features and targets move).
+LabeledData to_labeled(io::Dataset dataset);
+// io::load_dataset(name_or_path, options) then to_labeled. Throws as load_dataset does.
+LabeledData load_labeled(std::string_view name_or_path, const io::DatasetOptions& options = {});
 
 // Row indices of the train and test sets, each in increasing order.
 struct Split {

@@ -1,0 +1,181 @@
+// `descent train`: trains a model on a data set (digits by default) and reports every epoch.
+// Example: descent train --data iris --model softmax --optimizer "adam(lr=0.01)" --epochs 50
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "args.hpp"
+#include "command.hpp"
+#include "descent/core/error.hpp"
+#include "descent/ml/checkpoint.hpp"
+#include "descent/ml/trainer.hpp"
+#include "output.hpp"
+
+namespace descent::cli {
+namespace {
+
+struct TrainArgs {
+  std::string data = "digits";
+  std::string target;
+  std::string batch_size = "32";
+  ml::TrainOptions options;
+  bool no_standardize = false;
+  bool json = false;
+  // Which flags were given (a resume takes the others from its checkpoint).
+  CLI::Option* model_flag = nullptr;
+  CLI::Option* optimizer_flag = nullptr;
+  CLI::Option* schedule_flag = nullptr;
+  CLI::Option* data_flag = nullptr;
+  CLI::Option* batch_flag = nullptr;
+  CLI::Option* fraction_flag = nullptr;
+  CLI::Option* seed_flag = nullptr;
+  CLI::Option* standardize_flag = nullptr;
+  CLI::Option* clip_norm_flag = nullptr;
+  CLI::Option* clip_value_flag = nullptr;
+};
+
+std::int64_t parse_batch_size(const std::string& text) {
+  if (text == "full") return 0;
+  const double value = parse_number(text, "--batch-size");
+  if (value < 1 || value != std::floor(value) || value > 1e12) {
+    throw_usage("--batch-size must be a positive integer or 'full', got '{}'", text);
+  }
+  return static_cast<std::int64_t>(value);
+}
+
+// On --resume, every setting the user did not give comes from the checkpoint.
+void fill_from_checkpoint(TrainArgs& a) {
+  const ml::Checkpoint saved = ml::load_checkpoint(a.options.resume);
+  auto& o = a.options;
+  if (!*a.model_flag) o.model = saved.model;
+  if (!*a.optimizer_flag) o.optimizer = saved.optimizer;
+  if (!*a.schedule_flag) o.schedule = saved.schedule;
+  if (!*a.data_flag) a.data = saved.data;
+  if (!*a.batch_flag) a.batch_size = saved.batch_size == 0 ? "full" : std::to_string(saved.batch_size);
+  if (!*a.fraction_flag) o.test_fraction = saved.test_fraction;
+  if (!*a.seed_flag) o.seed = saved.seed;
+  if (!*a.standardize_flag) a.no_standardize = !saved.standardize;
+  if (!*a.clip_norm_flag) o.clip_norm = saved.clip_norm;
+  if (!*a.clip_value_flag) o.clip_value = saved.clip_value;
+}
+
+// "epoch 3/20 [########            ] 45/90" on stderr, redrawn in place.
+void draw_progress(std::int64_t epoch, std::int64_t epochs, std::int64_t done, std::int64_t total) {
+  constexpr int kWidth = 24;
+  const int filled = static_cast<int>(kWidth * done / std::max<std::int64_t>(total, 1));
+  std::cerr << fmt::format("\repoch {}/{} [{}{}] {}/{}", epoch, epochs, std::string(filled, '#'),
+                           std::string(kWidth - filled, ' '), done, total)
+            << std::flush;
+}
+
+std::string metric_name(bool classification) { return classification ? "test_accuracy" : "test_r2"; }
+
+nlohmann::json to_json(const TrainArgs& a, const ml::TrainResult& r) {
+  const bool cls = r.history.classification;
+  nlohmann::json epochs = nlohmann::json::array();
+  for (const auto& e : r.history.epochs) {
+    epochs.push_back({{"epoch", e.epoch}, {"train_loss", json_num(e.train_loss)}, {"test_loss", json_num(e.test_loss)},
+                      {metric_name(cls), json_num(e.test_metric)}, {"lr", json_num(e.lr)}, {"seconds", e.seconds}});
+  }
+  nlohmann::json doc = {{"data", a.data},
+                        {"model", r.model},
+                        {"optimizer", r.optimizer},
+                        {"schedule", r.schedule},
+                        {"batch_size", a.options.batch_size == 0 ? nlohmann::json("full") : nlohmann::json(a.options.batch_size)},
+                        {"parameters", r.parameters},
+                        {"train_rows", r.train_rows},
+                        {"test_rows", r.test_rows},
+                        {"epochs", epochs},
+                        {"train_loss", json_num(r.train_loss)},
+                        {"test_loss", json_num(r.test_loss)},
+                        {metric_name(cls), json_num(r.test_metric)},
+                        {"best_epoch", r.best_epoch},
+                        {"reason", std::string(to_string(r.reason))}};
+  if (!r.message.empty()) doc["message"] = r.message;
+  return doc;
+}
+
+void print_human(const TrainArgs& a, const ml::TrainResult& r) {
+  const bool cls = r.history.classification;
+  std::cout << fmt::format("{} on {} ({} train / {} test rows), {} parameters, {}, batch {}\n", r.model, a.data,
+                           r.train_rows, r.test_rows, r.parameters, r.optimizer,
+                           a.options.batch_size == 0 ? std::string("full") : std::to_string(a.options.batch_size));
+  Table table({"epoch", "train loss", "test loss", cls ? "test acc" : "test R^2", "lr", "seconds"});
+  for (const auto& e : r.history.epochs) {
+    table.add_row({std::to_string(e.epoch), fmt_num(e.train_loss), fmt_num(e.test_loss),
+                   cls ? fmt::format("{:.2f}%", 100 * e.test_metric) : fmt_num(e.test_metric), fmt_num(e.lr, 4),
+                   fmt::format("{:.2f}", e.seconds)});
+  }
+  table.print(std::cout);
+  const std::string metric = cls ? fmt::format("test accuracy {:.2f}%", 100 * r.test_metric)
+                                 : fmt::format("test R^2 {}", fmt_num(r.test_metric));
+  std::cout << fmt::format("{}: train loss {}, test loss {}, {}\n",
+                           r.reason == StopReason::diverged ? "diverged" : "done", fmt_num(r.train_loss),
+                           fmt_num(r.test_loss), metric);
+}
+
+RunFn setup(CLI::App& sub) {
+  auto a = std::make_shared<TrainArgs>();
+  auto& o = a->options;
+  a->data_flag = sub.add_option("--data", a->data, "built-in data set (digits, iris, breast_cancer, wine, diabetes, "
+                                                   "fashion-mnist) or a CSV / IDX file")->capture_default_str();
+  sub.add_option("--target", a->target, "CSV target column (name or 0-based index; default: the last)");
+  a->model_flag = sub.add_option("--model", o.model, "linear, logistic, softmax, mlp(hidden=[64], activation=relu), "
+                                                     "cnn(channels=[8,16], kernel=3, hidden=64); default: by data set");
+  a->optimizer_flag = sub.add_option("--optimizer", o.optimizer, "a first-order optimizer spec, e.g. adam(lr=0.001, weight_decay=1e-4)")
+                          ->capture_default_str();
+  a->schedule_flag = sub.add_option("--schedule", o.schedule, "learning-rate schedule, stepped after every step")
+                         ->capture_default_str();
+  a->batch_flag = sub.add_option("--batch-size", a->batch_size, "samples per step: N, 1 (SGD) or full (batch GD)")
+                      ->capture_default_str();
+  sub.add_option("--epochs", o.epochs, "epochs in total (a resumed run continues up to this)")->capture_default_str();
+  a->fraction_flag = sub.add_option("--test-fraction", o.test_fraction, "share of rows held out for testing, in [0, 1)")
+                         ->capture_default_str();
+  a->seed_flag = sub.add_option("--seed", o.seed, "seed of the split, initialization and shuffling")->capture_default_str();
+  sub.add_option("--checkpoint", o.checkpoint, "write a checkpoint to FILE after every epoch");
+  sub.add_option("--resume", o.resume, "continue from a checkpoint (settings not given come from it)");
+  a->standardize_flag = sub.add_flag("--no-standardize", a->no_standardize, "use the features as they are");
+  a->clip_norm_flag = sub.add_option("--clip-norm", o.clip_norm, "clip the gradient's norm to X");
+  a->clip_value_flag = sub.add_option("--clip-value", o.clip_value, "clip every gradient entry to [-X, X]");
+  sub.add_option("--threads", o.threads, "threads for the linear algebra (default: all cores)");
+  sub.add_flag("--json", a->json, "print one JSON document");
+  // The plot module adds --plot FILE here, drawing result.history (ml::TrainingHistory).
+
+  return [a]() {
+    auto& opts = a->options;
+    if (!opts.resume.empty()) fill_from_checkpoint(*a);
+    opts.batch_size = parse_batch_size(a->batch_size);
+    opts.standardize = !a->no_standardize;
+    const ml::LabeledData data = ml::load_labeled(a->data, {.target = a->target});
+
+    ml::TrainCallbacks callbacks;
+    const bool progress = stderr_is_terminal() && !a->json;
+    if (progress) {
+      callbacks.on_batch = [epochs = opts.epochs](std::int64_t epoch, std::int64_t done, std::int64_t total) {
+        if (done == total || done % 8 == 0) draw_progress(epoch, epochs, done, total);
+      };
+    }
+    const ml::TrainResult result = ml::train(data, opts, callbacks);
+    if (progress) std::cerr << "\r\033[K" << std::flush;
+
+    if (a->json) {
+      std::cout << to_json(*a, result).dump(2) << '\n';
+    } else {
+      print_human(*a, result);
+    }
+    if (result.reason == StopReason::diverged) {
+      std::cout.flush();
+      std::cerr << "descent: " << result.message << '\n';
+      return 3;
+    }
+    return 0;
+  };
+}
+
+const bool kRegistered = register_command({"train", "train a model on a data set (digits by default)", 60, setup});
+
+}  // namespace
+}  // namespace descent::cli
