@@ -186,7 +186,7 @@ std::vector<Problem> build() {
   std::vector<Problem> all;
   all.push_back({"rosenbrock", "Rosenbrock's banana valley (2-D)", "(1 - x)^2 + 100*(y - x^2)^2",
                  {"x", "y"}, vec({-1.2, 1.0}), {vec({1.0, 1.0})}, 0.0,
-                 "lbfgs(line_search_fn=strong_wolfe)", 100, rosenbrock()});
+                 "lbfgs(line_search_fn=strong_wolfe, tolerance_change=1e-14)", 100, rosenbrock()});
   {
     std::string formula;
     for (int i = 1; i < 5; ++i) {
@@ -194,7 +194,7 @@ std::vector<Problem> build() {
     }
     all.push_back({"rosenbrock5", "Rosenbrock in 5 dimensions", formula,
                    {"x1", "x2", "x3", "x4", "x5"}, vec({-1.2, 1.0, -1.2, 1.0, -1.2}),
-                   {Vec::Ones(5)}, 0.0, "lbfgs(line_search_fn=strong_wolfe)", 100, rosenbrock()});
+                   {Vec::Ones(5)}, 0.0, "lbfgs(line_search_fn=strong_wolfe, tolerance_change=1e-14)", 100, rosenbrock()});
   }
   all.push_back({"beale", "Beale's function: flat plateaus, a narrow valley",
                  "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2", {"x", "y"},

@@ -1,0 +1,220 @@
+// `descent minimize EXPR --at x=1,y=1 [--optimizer SPEC] [--schedule SPEC] [--steps N] [--tol T]
+// [--maximize] [--trace] [--json]`: runs the optim module's minimize driver on a formula or a
+// built-in problem (`descent minimize rosenbrock`) and prints a step table or one JSON document.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "args.hpp"
+#include "command.hpp"
+#include "descent/optim/minimize.hpp"
+#include "descent/optim/objectives.hpp"
+#include "descent/optim/problems.hpp"
+#include "output.hpp"
+
+namespace descent::cli {
+namespace {
+
+// The CLI's defaults for a formula (a named problem brings its own optimizer and step count):
+// plain gradient descent with the course's lr, 100 steps.
+constexpr const char* kDefaultOptimizer = "gd(lr=0.1)";
+constexpr std::int64_t kDefaultSteps = 100;
+// Human output prints every step of runs up to this many steps, else a sample of rows.
+constexpr std::int64_t kFullTableSteps = 40;
+
+struct MinimizeArgs {
+  std::string expression;
+  std::string at;
+  std::string optimizer;
+  std::string schedule = "constant";
+  std::int64_t steps = -1;
+  double tol = 1e-8;
+  bool maximize = false;
+  bool trace = false;
+  bool json = false;
+};
+
+// What to minimize: the formula, its variables in --at's order, and the start.
+struct Task {
+  std::string formula;
+  std::vector<std::string> variables;
+  Vec start;
+  std::string optimizer;
+  std::int64_t steps = kDefaultSteps;
+};
+
+Task make_task(const MinimizeArgs& a) {
+  Task task;
+  task.formula = a.expression;
+  task.optimizer = kDefaultOptimizer;
+  const optim::Problem* problem = optim::find_problem(a.expression);
+  if (problem) {
+    task.formula = problem->formula;
+    task.variables = problem->variables;
+    task.start = problem->start;
+    task.optimizer = problem->suggested_optimizer;
+    task.steps = problem->suggested_steps;
+  }
+  if (!a.at.empty()) {
+    const auto point = parse_point(a.at);
+    task.variables.clear();
+    task.start.resize(static_cast<Index>(point.size()));
+    for (std::size_t i = 0; i < point.size(); ++i) {
+      task.variables.push_back(point[i].name);
+      task.start[static_cast<Index>(i)] = point[i].value;
+    }
+  } else if (!problem) {
+    throw_usage("minimize: give the start point with --at (e.g. --at x=1,y=1), or name a "
+                "built-in problem (see `descent problems`)");
+  }
+  if (!a.optimizer.empty()) task.optimizer = a.optimizer;
+  if (a.steps >= 0) task.steps = a.steps;
+  return task;
+}
+
+nlohmann::json point_json(const std::vector<std::string>& names, const Vec& x) {
+  nlohmann::json out = nlohmann::json::object();
+  for (std::size_t i = 0; i < names.size(); ++i) out[names[i]] = json_num(x[static_cast<Index>(i)]);
+  return out;
+}
+
+std::vector<std::string> row_cells(const TracePoint& p) {
+  std::vector<std::string> cells{std::to_string(p.step)};
+  for (Index i = 0; i < p.x.size(); ++i) cells.push_back(fmt_num(p.x[i], 8));
+  cells.push_back(fmt_num(p.f, 8));
+  cells.push_back(fmt_num(p.grad_norm, 4));
+  cells.push_back(fmt_num(p.lr, 4));
+  return cells;
+}
+
+void print_json(const Task& task, const optim::Optimizer& optimizer,
+                const optim::Schedule& schedule, const RunSummary& s) {
+  nlohmann::json doc{{"expression", task.formula},
+                     {"variables", task.variables},
+                     {"optimizer", optimizer.spec()},
+                     {"schedule", schedule.spec()},
+                     {"x", point_json(task.variables, s.x)},
+                     {"f", json_num(s.f)},
+                     {"grad_norm", json_num(s.grad_norm)},
+                     {"steps", s.steps},
+                     {"evaluations", s.evaluations},
+                     {"converged", s.converged()},
+                     {"reason", std::string(to_string(s.reason))},
+                     {"message", s.message},
+                     {"best",
+                      {{"x", point_json(task.variables, s.best_x)},
+                       {"f", json_num(s.best_f)},
+                       {"step", s.best_step}}}};
+  if (!s.trace.empty()) {
+    doc["trace"] = nlohmann::json::array();
+    for (const auto& p : s.trace) {
+      doc["trace"].push_back({{"step", p.step},
+                              {"x", point_json(task.variables, p.x)},
+                              {"f", json_num(p.f)},
+                              {"grad_norm", json_num(p.grad_norm)},
+                              {"lr", json_num(p.lr)}});
+    }
+  }
+  std::cout << doc.dump(2) << '\n';
+}
+
+void print_human(const Task& task, const optim::Optimizer& optimizer,
+                 const optim::Schedule& schedule, const std::vector<TracePoint>& rows,
+                 const RunSummary& s) {
+  std::cout << "minimize f = " << task.formula << "\nwith " << optimizer.spec();
+  if (schedule.spec() != "constant") std::cout << ", schedule " << schedule.spec();
+  std::cout << "\n\n";
+  std::vector<std::string> header{"step"};
+  for (const auto& v : task.variables) header.push_back(v);
+  for (const char* h : {"f", "|grad|", "lr"}) header.push_back(h);
+  Table table(header);
+  std::int64_t previous = -1;
+  for (const auto& row : rows) {
+    if (previous >= 0 && row.step > previous + 1) table.add_row({"..."});
+    table.add_row(row_cells(row));
+    previous = row.step;
+  }
+  table.print(std::cout);
+  std::cout << '\n' << s.message << '\n';
+  std::string x;
+  for (std::size_t i = 0; i < task.variables.size(); ++i) {
+    x += fmt::format("{}{} = {}", i ? ", " : "", task.variables[i],
+                     fmt_num(s.x[static_cast<Index>(i)], 8));
+  }
+  std::cout << "result: " << x << ", f = " << fmt_num(s.f, 10) << " after " << s.steps
+            << " steps (" << s.evaluations << " evaluations)\n";
+}
+
+int run_minimize(const MinimizeArgs& a) {
+  const Task task = make_task(a);
+  auto optimizer = optim::make_optimizer(task.optimizer);
+  auto schedule = optim::make_schedule(a.schedule, optimizer->lr());
+  const optim::Objective objective =
+      optim::formula_objective(task.formula, task.variables, optimizer->needs_hessian());
+
+  // Rows for the human table: every step of short runs, else the first ten and about forty
+  // more, sampled evenly (the last row comes from the summary).
+  std::vector<TracePoint> rows;
+  const std::int64_t stride = task.steps <= kFullTableSteps ? 1 : std::max<std::int64_t>(1, task.steps / 40);
+  const bool progress = !a.json && stderr_is_terminal() && task.steps >= 100000;
+  optim::MinimizeOptions options{.steps = task.steps, .tol = a.tol, .maximize = a.maximize,
+                                 .trace = a.trace};
+  if (!a.json) {
+    options.on_step = [&](const optim::StepInfo& info) {
+      if (info.step < 10 || info.step % stride == 0) {
+        rows.push_back({info.step, info.x, info.f, info.grad_norm, info.lr});
+      }
+      if (progress && info.step % (task.steps / 100) == 0) {
+        std::fprintf(stderr, "\r%3d%%", static_cast<int>(100 * info.step / task.steps));
+      }
+      return true;
+    };
+  }
+  // The summary (with its trace when asked) stays available for output below.
+  const RunSummary summary = optim::minimize(objective, task.start, *optimizer, schedule.get(), options);
+  if (progress) std::fprintf(stderr, "\r    \r");
+
+  if (a.json) {
+    print_json(task, *optimizer, *schedule, summary);
+  } else {
+    if (rows.empty() || rows.back().step != summary.steps) {
+      const double lr = summary.trace.empty() ? optimizer->lr() : summary.trace.back().lr;
+      rows.push_back({summary.steps, summary.x, summary.f, summary.grad_norm, lr});
+    }
+    print_human(task, *optimizer, *schedule, rows, summary);
+  }
+  return summary.reason == StopReason::diverged ? 3 : 0;
+}
+
+RunFn setup(CLI::App& sub) {
+  auto a = std::make_shared<MinimizeArgs>();
+  sub.add_option("EXPR", a->expression, "formula to minimize, or a built-in problem name")
+      ->required();
+  sub.add_option("--at", a->at, "start point, e.g. x=1,y=1 (default for a problem: its start)");
+  sub.add_option("--optimizer", a->optimizer,
+                 fmt::format("optimizer spec, e.g. 'adam(lr=0.01)' (default {}; a problem's "
+                             "own for a problem)",
+                             kDefaultOptimizer));
+  sub.add_option("--schedule", a->schedule, "lr schedule spec, e.g. 'cosine(t_max=100)'");
+  sub.add_option("--steps", a->steps,
+                 fmt::format("optimizer updates at most (default {})", kDefaultSteps))
+      ->check(CLI::NonNegativeNumber);
+  sub.add_option("--tol", a->tol, "stop when |grad| <= tol (default 1e-8)")
+      ->check(CLI::NonNegativeNumber);
+  sub.add_flag("--maximize", a->maximize, "ascend instead");
+  sub.add_flag("--trace", a->trace, "include every step in the JSON output");
+  sub.add_flag("--json", a->json, "print one JSON document");
+  return [a] { return run_minimize(*a); };
+}
+
+const bool kRegistered = register_command(
+    {"minimize", "run an optimizer on a formula or a built-in problem", 30, setup});
+
+}  // namespace
+}  // namespace descent::cli

@@ -1,0 +1,36 @@
+// formula_objective: a compiled symbolic Program behind the Objective interface.
+#include "quiet_eigen.hpp"  // first: silences a GCC 12 false warning in Eigen
+#include "descent/optim/objectives.hpp"
+
+#include <memory>
+
+#include "descent/symbolic/program.hpp"
+
+namespace descent::optim {
+
+Objective formula_objective(std::string_view formula, const std::vector<std::string>& variables,
+                            bool with_hessian) {
+  using symbolic::Program;
+  // Program's evaluation writes its own scratch registers: share one per objective (an
+  // Objective is used by one run at a time; copy the objective per thread otherwise).
+  auto program = std::make_shared<Program>(symbolic::compile_formula(
+      formula, variables,
+      with_hessian ? Program::Derivatives::hessian : Program::Derivatives::gradient));
+  Objective objective;
+  objective.value_grad = [program](const Vec& x, Vec* grad) {
+    if (!grad) return program->value(x.data());
+    return program->value_grad(x.data(), grad->data());
+  };
+  if (with_hessian) {
+    auto scratch = std::make_shared<std::vector<double>>(variables.size());
+    objective.hessian = [program, scratch](const Vec& x, Mat& hessian) {
+      const Index n = x.size();
+      RowMat row_major(n, n);
+      program->value_grad_hessian(x.data(), scratch->data(), row_major.data());
+      hessian = row_major;
+    };
+  }
+  return objective;
+}
+
+}  // namespace descent::optim
