@@ -125,8 +125,8 @@ RunFn setup(CLI::App& sub) {
   sub.add_option("--target", a->target, "CSV target column (name or 0-based index; default: the last)");
   a->model_flag = sub.add_option("--model", o.model, "linear, logistic, softmax, mlp(hidden=[64], activation=relu), "
                                                      "cnn(channels=[8,16], kernel=3, hidden=64); default: by data set");
-  a->optimizer_flag = sub.add_option("--optimizer", o.optimizer, "a first-order optimizer spec, e.g. adam(lr=0.001, weight_decay=1e-4)")
-                          ->capture_default_str();
+  a->optimizer_flag = sub.add_option("--optimizer", o.optimizer, "a first-order optimizer spec, e.g. adam(lr=0.001, weight_decay=1e-4); default: adam "
+                                                             "for classes, sgd(lr=0.01) for linear regression, adam(lr=0.1) otherwise");
   a->schedule_flag = sub.add_option("--schedule", o.schedule, "learning-rate schedule, stepped after every step")
                          ->capture_default_str();
   a->batch_flag = sub.add_option("--batch-size", a->batch_size, "samples per step: N, 1 (SGD) or full (batch GD)")

@@ -84,7 +84,8 @@ class Run {
         train_y_(pick(data.targets, split.train)),
         test_y_(pick(data.targets, split.test)),
         sampler_(train_x_.rows(), options.batch_size == 0 ? train_x_.rows() : options.batch_size) {
-    optimizer_ = optim::make_optimizer(options.optimizer);
+    optimizer_ = optim::make_optimizer(options.optimizer.empty() ? default_optimizer(data.shape, net_.config().spec.name())
+                                                                 : options.optimizer);
     if (optimizer_->needs_closure()) {
       throw_usage("optimizer {} re-evaluates the whole objective within a step and cannot train on minibatches; "
                   "use a first-order rule (sgd, adam, rmsprop, ...)", optimizer_->name());
@@ -261,7 +262,7 @@ class Run {
     TrainResult result = base_result();
     result.reason = StopReason::diverged;
     const std::string where = diverged_batch_ > 0
-                                  ? fmt::format("epoch {}, batch {} (loss = {})", epoch, diverged_batch_, diverged_loss_)
+                                  ? fmt::format("epoch {}, batch {} (loss = {})", epoch, diverged_batch_, std::isnan(diverged_loss_) ? "nan" : "inf")
                                   : fmt::format("epoch {} (the parameters became non-finite)", epoch);
     const std::string kept = best_epoch_ > 0
                                  ? fmt::format("kept the parameters of epoch {} (train loss {:.6g})", best_epoch_, best_loss_)
@@ -378,6 +379,11 @@ TrainResult train_as(const LabeledData& data, const TrainOptions& options, const
 }
 
 }  // namespace
+
+std::string default_optimizer(const ProblemShape& shape, const std::string& model) {
+  if (shape.classification) return "adam";
+  return model == "linear" ? "sgd(lr=0.01)" : "adam(lr=0.1)";
+}
 
 TrainResult train(const LabeledData& data, const TrainOptions& options, const TrainCallbacks& callbacks) {
   check_options(options);

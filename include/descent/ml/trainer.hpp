@@ -16,7 +16,7 @@ namespace descent::ml {
 
 struct TrainOptions {
   std::string model{};                 // a model spec; empty: default_model(shape)
-  std::string optimizer = "adam";      // any first-order optimizer spec (weight_decay lives here)
+  std::string optimizer{};             // a first-order optimizer spec; empty: default_optimizer()
   std::string schedule = "constant";   // stepped once after every optimizer step
   std::int64_t batch_size = 32;        // 0: full batch (batch gradient descent); 1: SGD
   std::int64_t epochs = 20;            // total epochs (a resumed run continues up to this)
@@ -55,6 +55,10 @@ struct TrainResult {
   std::int64_t best_epoch = 0;
   Checkpoint final_state;      // the state at the end (the best one after divergence)
 };
+
+// The optimizer used when none is given: adam (lr 1e-3) for classification; for regression,
+// whose targets are not rescaled, sgd(lr=0.01) for linear and adam(lr=0.1) for networks.
+std::string default_optimizer(const ProblemShape& shape, const std::string& model);
 
 // Trains on `data`. Throws descent::Error: bad_usage for options and specs (an optimizer that
 // needs a closure, such as lbfgs, is refused), bad_input for data and checkpoints that do not
