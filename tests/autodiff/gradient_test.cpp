@@ -2,6 +2,8 @@
 #include "descent/autodiff/gradient.hpp"
 
 #include <cmath>
+#include <stdexcept>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -115,6 +117,27 @@ TEST(Gradient, TapeIsReusedBetweenCalls) {
   const Vec first = grad;
   value_and_gradient(rosenbrock, x, grad);
   EXPECT_EQ(grad, first);
+}
+
+TEST(Gradient, ThreadsRecordOnTheirOwnTapes) {
+  const Vec x = Vec::LinSpaced(50, -1.0, 1.0);
+  const Vec expected = gradient(rosenbrock, x);
+  Vec in_thread[2];
+  std::thread a([&] { for (int k = 0; k < 20; ++k) in_thread[0] = gradient(rosenbrock, x); });
+  std::thread b([&] { for (int k = 0; k < 20; ++k) in_thread[1] = gradient(rosenbrock, x); });
+  a.join();
+  b.join();
+  EXPECT_EQ(in_thread[0], expected);
+  EXPECT_EQ(in_thread[1], expected);
+}
+
+TEST(Gradient, AnExceptionInTheFunctionLeavesTheTapeUsable) {
+  const Vec x = Vec::Ones(2);
+  auto throws = [](const auto& v) -> std::decay_t<decltype(v[0])> {
+    throw std::runtime_error("user error");
+  };
+  EXPECT_THROW(gradient(throws, x), std::runtime_error);
+  EXPECT_EQ(gradient(rosenbrock, x), Vec::Zero(2));  // (1, 1) is the minimum
 }
 
 TEST(MakeObjective, GivesValueGradientAndHessian) {
