@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "descent/core/error.hpp"
+#include "descent/plot/layout.hpp"
 
 namespace descent::plot {
 
@@ -159,12 +160,25 @@ Panel contour_panel(const FunctionView& view, const std::vector<LabeledRun>& run
   if (view.variables.size() != 2) {
     throw_usage("a contour plot needs two variables; this function has {}", view.variables.size());
   }
-  const Range2 r = options.range ? *options.range : range_from_runs(runs, view.minimizers);
+  Range2 r = options.range ? *options.range : range_from_runs(runs, view.minimizers);
+  if (!options.range && options.aspect > 0.0) {
+    const double w = r.x_hi - r.x_lo, h = r.y_hi - r.y_lo;
+    if (h / w < options.aspect) {
+      const double grow = (options.aspect * w - h) / 2.0;
+      r.y_lo -= grow;
+      r.y_hi += grow;
+    } else {
+      const double grow = (h / options.aspect - w) / 2.0;
+      r.x_lo -= grow;
+      r.x_hi += grow;
+    }
+  }
   Panel panel;
   panel.title = view.title;
   panel.x = {view.variables[0], r.x_lo, r.x_hi, false};
   panel.y = {view.variables[1], r.y_lo, r.y_hi, false};
   panel.equal_aspect = true;
+  panel.legend = LegendPlace::outside;  // paths fill the corners of a contour plot
   add_contours(panel, view, r, options);
   if (options.arrows) add_arrows(panel, view, r);
   for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -270,7 +284,19 @@ Figure paths_figure(const FunctionView& view, const std::vector<LabeledRun>& run
   if (view.variables.size() == 1) {
     figure.panels.push_back(curve_panel(view, runs, options));
   } else if (view.variables.size() == 2) {
-    figure.panels.push_back(contour_panel(view, runs, options));
+    PathsOptions fitted = options;
+    if (!options.range && options.aspect <= 0.0) {
+      // A coarse first draft gives the plot area's shape; the real range then fills it.
+      PathsOptions draft = options;
+      draft.resolution = 8;
+      draft.arrows = false;
+      Figure probe = figure;
+      probe.panels.push_back(contour_panel(view, runs, draft));
+      probe.panels.back().equal_aspect = false;
+      const Rect area = layout(probe).panels.front().plot;
+      fitted.aspect = area.h / area.w;
+    }
+    figure.panels.push_back(contour_panel(view, runs, fitted));
   } else {
     throw_usage("can only plot functions of one or two variables; this one has {} ({})",
                 view.variables.size(), fmt::join(view.variables, ", "));

@@ -109,7 +109,15 @@ FigureLayout layout(const Figure& figure) {
     const double left = (18.0 + 7.5 * max_label_chars(pl.y_ticks) + (panel.y.label.empty() ? 0 : 20.0)) * s;
     const double bottom = (30.0 + (panel.x.label.empty() ? 0 : 20.0)) * s;
     const double head = (panel.title.empty() ? 14.0 : 34.0) * s;
-    const double right = (panel.fill ? 20.0 : 18.0) * s;
+    double right = 18.0 * s;
+    double legend_w = 0.0;
+    if (panel.legend == LegendPlace::outside) {
+      // About 0.58 em per character of 11.5 px text, plus the sample line and padding.
+      std::size_t chars = 0;
+      for (const auto& label : panel.legend_labels()) chars = std::max(chars, label.size());
+      legend_w = chars == 0 ? 0.0 : std::min((6.7 * static_cast<double>(chars) + 50.0) * s, 0.45 * pl.outer.w);
+      right += legend_w;
+    }
     pl.plot = {pl.outer.x + left, pl.outer.y + head, std::max(pl.outer.w - left - right, 10.0),
                std::max(pl.outer.h - head - bottom, 10.0)};
 
@@ -121,7 +129,7 @@ FigureLayout layout(const Figure& figure) {
       if (ratio > 1.0 / 3.0 && ratio < 3.0) {
         if (ratio > 1.0) {
           const double new_w = pl.plot.w / ratio;
-          pl.plot.x += (pl.plot.w - new_w) / 2.0;
+          pl.plot.x += (pl.plot.w - new_w) / 2.0 * (legend_w > 0.0 ? 0.5 : 1.0);
           pl.plot.w = new_w;
         } else {
           const double new_h = pl.plot.h * ratio;
@@ -130,6 +138,7 @@ FigureLayout layout(const Figure& figure) {
         }
       }
     }
+    if (legend_w > 0.0) pl.legend = {pl.plot.x + pl.plot.w + 10.0 * s, pl.plot.y, legend_w - 10.0 * s, pl.plot.h};
     result.panels.push_back(std::move(pl));
   }
   return result;

@@ -185,7 +185,8 @@ void Painter::legend(const Panel& panel, const PanelLayout& pl) {
     }
     default: break;
   }
-  const Rect box = corners[choice];
+  const Rect box = panel.legend == LegendPlace::outside ? Rect{pl.legend.x, pl.legend.y, box_w, box_h}
+                                                        : corners[choice];
   cairo_set_source_rgba(cr_, 1.0, 1.0, 1.0, 0.88);
   cairo_rectangle(cr_, box.x, box.y, box.w, box.h);
   cairo_fill_preserve(cr_);

@@ -50,6 +50,8 @@ struct PathsOptions {
   bool arrows = false;          // the negative gradient on a coarse grid
   std::size_t resolution = 200; // grid nodes per axis for the contours
   bool contour_lines = true;
+  double aspect = 0.0;          // > 0: the plot area's height / width; an automatic 2-D range
+                                // grows in one direction to match, so the picture fills the area
 };
 
 // The range that shows every finite point of every trace (and the minimizers), with a margin of

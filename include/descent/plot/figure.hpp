@@ -73,7 +73,9 @@ struct Axis {
   bool fixed() const { return lo == lo && hi == hi; }
 };
 
-enum class LegendPlace { best, upper_right, upper_left, lower_left, lower_right, none };
+// Where the legend goes: inside the plot area (best: the corner hiding the least data), or
+// outside, right of the plot area (room is reserved for it), or nowhere.
+enum class LegendPlace { best, upper_right, upper_left, lower_left, lower_right, outside, none };
 
 struct Panel {
   std::string title{};

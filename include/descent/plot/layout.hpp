@@ -22,7 +22,8 @@ struct Rect {
 
 struct PanelLayout {
   Rect outer{};  // the panel's share of the figure
-  Rect plot{};   // the framed plot area inside it
+  Rect plot{};    // the framed plot area inside it
+  Rect legend{};  // reserved right of the plot for LegendPlace::outside (w = 0 otherwise)
   double x_lo = 0.0, x_hi = 1.0, y_lo = 0.0, y_hi = 1.0;  // resolved data ranges
   bool x_log = false, y_log = false;
   std::vector<Tick> x_ticks{};

@@ -1,0 +1,64 @@
+// What `descent plot` and `descent minimize --plot` draw: a formula or built-in problem, each
+// optimizer run from the same start with its trace, and the picture of their paths.
+// Example: auto r = race({.expr = "rosenbrock", .optimizers = {"adam(lr=0.1)", "lbfgs"}}); save(r.figure, "r.png");
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "descent/core/run_summary.hpp"
+#include "descent/optim/optimizer.hpp"
+#include "descent/plot/charts.hpp"
+#include "descent/plot/figure.hpp"
+
+namespace descent::plot {
+
+// A function to optimize and draw: a built-in problem (by name) or a formula.
+struct Target {
+  std::string title;                   // the problem's name and formula, or the formula
+  std::string formula;
+  std::vector<std::string> variables;  // the order of x
+  Vec start;                           // from --at, else the problem's start
+  std::vector<Vec> minimizers;         // known for problems
+  optim::Objective objective;          // exact f, gradient and Hessian
+  std::int64_t suggested_steps = 100;
+};
+
+// Resolves EXPR: a problem name (rosenbrock, ...) or a formula whose variables are the names
+// of `at`, in that order. `at` may be empty for a problem (its standard start); otherwise every
+// variable must be given (bad_usage "variable 'z' has no value; add it to --at").
+Target resolve_target(const std::string& expr, const std::vector<std::pair<std::string, double>>& at);
+
+// The FunctionView of a target (its formula compiled once, batched).
+FunctionView function_view(const Target& target);
+
+struct RaceOptions {
+  std::string expr;
+  std::vector<std::pair<std::string, double>> at{};
+  std::vector<std::string> optimizers{};  // specs as typed; empty: gd
+  std::string schedule{};                 // empty: constant lr
+  std::int64_t steps = 0;                 // 0: 100 for formulas, the problem's suggestion otherwise
+  double tol = 1e-8;
+  PathsOptions paths{};
+  int width = 800;
+  int height = 600;
+};
+
+struct RaceResult {
+  Target target;
+  std::vector<LabeledRun> runs;  // one per optimizer, labelled by its spec as typed
+  Figure figure;
+};
+
+// Runs every optimizer from the start (optim::minimize with a trace) and draws their paths.
+// Throws descent::Error (bad_usage) for more than two variables, bad specs, bad ranges.
+RaceResult race(const RaceOptions& options);
+
+// The figure of one minimize run (paths and convergence), written to `path`.
+void save_minimize_plot(const std::string& path, const Target& target, const LabeledRun& run,
+                        const PathsOptions& options = {}, int width = 1200, int height = 560);
+
+}  // namespace descent::plot
