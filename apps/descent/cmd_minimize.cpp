@@ -134,9 +134,14 @@ void print_human(const Task& task, const optim::Optimizer& optimizer,
   for (const auto& v : task.variables) header.push_back(v);
   for (const char* h : {"f", "|grad|", "lr"}) header.push_back(h);
   Table table(header);
+  // One "..." where the rows stop being consecutive steps.
+  bool gap_marked = false;
   std::int64_t previous = -1;
   for (const auto& row : rows) {
-    if (previous >= 0 && row.step > previous + 1) table.add_row({"..."});
+    if (!gap_marked && previous >= 0 && row.step > previous + 1) {
+      table.add_row({"..."});
+      gap_marked = true;
+    }
     table.add_row(row_cells(row));
     previous = row.step;
   }
