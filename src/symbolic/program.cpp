@@ -24,6 +24,7 @@ enum Code : std::uint8_t {
   kSin, kCos, kTan, kAsin, kAcos, kAtan, kSinh, kCosh, kTanh, kExp, kLog, kSqrt, kAbs,
   kSigmoid, kSoftplus, kSign, kMin, kMax,
 };
+constexpr int kMax_ = kMax;  // the last code, for the dispatch table size
 
 Code code_of(Op op) {
   switch (op) {
@@ -84,7 +85,7 @@ class Compiler {
  public:
   Compiler(const std::vector<std::string>& vars, std::vector<Program::Instruction>& code,
            std::vector<double>& constants)
-      : vars_(vars), code_(code), constants_(constants) {
+      : code_(code), constants_(constants) {
     for (std::size_t i = 0; i < vars.size(); ++i) {
       register_of_.emplace(variable(vars[i]).get(), static_cast<std::uint32_t>(i));
       keep_.push_back(variable(vars[i]));
@@ -211,7 +212,6 @@ class Compiler {
   static constexpr std::uint32_t kTempTag = 0x40000000u;
 
  private:
-  const std::vector<std::string>& vars_;
   std::vector<Program::Instruction>& code_;
   std::vector<double>& constants_;
   std::unordered_map<const Node*, std::uint32_t> register_of_;
@@ -274,14 +274,61 @@ Program Program::compile(const Expr& f, std::vector<std::string> vars, Derivativ
   return p;
 }
 
+// Direct-threaded dispatch (GCC/Clang labels as values): each handler jumps straight to the
+// next one, which predicts far better than one shared switch. Handlers follow enum Code.
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#if defined(__clang__)
+#pragma clang diagnostic ignored "-Wgnu-label-as-value"
+#endif
+void Program::run(std::size_t end) {
+  static const void* const kHandlers[] = {
+      &&add, &&sub, &&mul, &&div, &&neg, &&square, &&other, &&other, &&other, &&other,
+      &&other, &&other, &&other, &&other, &&other, &&other, &&other, &&other, &&other,
+      &&other, &&other, &&other, &&other, &&other, &&other};
+  static_assert(sizeof(kHandlers) / sizeof(kHandlers[0]) == kMax_ + 1);
+  if (end == 0) return;
+  double* r = regs_.data();
+  const Instruction* in = code_.data();
+  const Instruction* const last = in + end;
+#define DESCENT_NEXT \
+  if (++in == last) return; \
+  goto* kHandlers[in->code]
+  goto* kHandlers[in->code];
+add:
+  r[in->dst] = r[in->a] + r[in->b];
+  DESCENT_NEXT;
+sub:
+  r[in->dst] = r[in->a] - r[in->b];
+  DESCENT_NEXT;
+mul:
+  r[in->dst] = r[in->a] * r[in->b];
+  DESCENT_NEXT;
+div:
+  r[in->dst] = r[in->a] / r[in->b];
+  DESCENT_NEXT;
+neg:
+  r[in->dst] = -r[in->a];
+  DESCENT_NEXT;
+square:
+  r[in->dst] = r[in->a] * r[in->a];
+  DESCENT_NEXT;
+other:
+  r[in->dst] = apply(in->code, r[in->a], r[in->b]);
+  DESCENT_NEXT;
+#undef DESCENT_NEXT
+}
+#pragma GCC diagnostic pop
+#else
 void Program::run(std::size_t end) {
   double* r = regs_.data();
-  const Instruction* ins = code_.data();
   for (std::size_t i = 0; i < end; ++i) {
-    const Instruction& in = ins[i];
+    const Instruction& in = code_[i];
     r[in.dst] = apply(in.code, r[in.a], r[in.b]);
   }
 }
+#endif
 
 double Program::value(const double* x) {
   std::copy(x, x + dim(), regs_.begin());
@@ -314,9 +361,10 @@ void Program::run_block(std::size_t end, std::size_t lanes) {
   double* r = block_regs_.data();
   for (std::size_t i = 0; i < end; ++i) {
     const Instruction& in = code_[i];
-    double* dst = r + in.dst * kBlock;
-    const double* a = r + in.a * kBlock;
-    const double* b = r + in.b * kBlock;
+    // dst is a fresh register, never an operand: no aliasing, so the lane loops vectorize.
+    double* __restrict dst = r + in.dst * kBlock;
+    const double* __restrict a = r + in.a * kBlock;
+    const double* __restrict b = r + in.b * kBlock;
     switch (in.code) {
       case kAdd: for (std::size_t l = 0; l < lanes; ++l) dst[l] = a[l] + b[l]; break;
       case kSub: for (std::size_t l = 0; l < lanes; ++l) dst[l] = a[l] - b[l]; break;
