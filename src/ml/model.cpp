@@ -221,17 +221,32 @@ const T* Network<T>::forward(const T* x, Index batch) {
 
 template <typename T>
 double Network<T>::loss_and_grad(const T* x, const double* y, Index batch) {
+  return loss_sum_and_grad(x, y, batch, 1.0 / static_cast<double>(batch)) / static_cast<double>(batch);
+}
+
+template <typename T>
+void Network<T>::use_params_of(Network& master) {
+  DESCENT_ASSERT(master.num_params() == num_params() && master.layers_.size() == layers_.size());
+  Index offset = 0;
+  for (const auto& layer : layers_) {
+    layer->bind(master.params_.data() + offset, grad_.data() + offset);
+    offset += layer->num_params();
+  }
+}
+
+template <typename T>
+double Network<T>::loss_sum_and_grad(const T* x, const double* y, Index batch, double grad_scale) {
   const T* out = forward(x, batch);
   // Backward: delta holds dL/d(output of layer i); the first layer needs no dL/dx.
   T* delta = delta_a_.data();
   T* next = delta_b_.data();
-  const double sum = ml::loss_sum(config_.loss, out, y, batch, outputs(), delta, 1.0 / static_cast<double>(batch));
+  const double sum = ml::loss_sum(config_.loss, out, y, batch, outputs(), delta, grad_scale);
   for (std::size_t i = layers_.size(); i-- > 0;) {
     const T* in = i == 0 ? x : acts_[i - 1].data();
     layers_[i]->backward(in, acts_[i].data(), delta, i == 0 ? nullptr : next, batch);
     std::swap(delta, next);
   }
-  return sum / static_cast<double>(batch);
+  return sum;
 }
 
 template <typename T>

@@ -5,6 +5,8 @@
 
 #include "descent/ml/trainer.hpp"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -29,6 +31,8 @@ using detail::RowMatrix;
 using Clock = std::chrono::steady_clock;
 
 constexpr Index kEvalChunk = 1000;  // rows per forward pass when evaluating
+constexpr Index kMinPartRows = 16;  // a batch is split over threads only if each gets this many
+constexpr int kMaxThreads = 64;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double seconds_since(Clock::time_point start) {
@@ -77,6 +81,7 @@ class Run {
       const std::string& model, const TrainCallbacks& callbacks)
       : options_(options),
         callbacks_(callbacks),
+        shape_(data.shape),
         net_(model, data.shape),
         rng_(options.seed + 0x9E3779B97F4A7C15ULL),  // a stream apart from the split's Rng(seed)
         train_x_(standardized_rows<T>(data.features, split.train, z)),
@@ -104,6 +109,18 @@ class Run {
     return static_cast<double>(net_.num_params()) * static_cast<double>(sampler_.batch_size());
   }
 
+  // Data parallelism: `threads` networks (net_ and threads - 1 workers sharing its parameters)
+  // each take a fixed slice of every batch; their gradients are summed in worker order, so a run
+  // is deterministic for a given thread count. One parallel region per step keeps the threads'
+  // meeting points (barriers) few, which matters on a busy machine.
+  void set_threads(int threads) {
+    workers_.clear();
+    for (int t = 1; t < threads; ++t) {
+      workers_.push_back(std::make_unique<Network<T>>(net_.spec(), shape_));
+      workers_.back()->use_params_of(net_);
+      workers_.back()->reserve(std::max(sampler_.batch_size(), kEvalChunk));
+    }
+  }
   void start_fresh() {
     net_.init(rng_);
     best_params_.assign(net_.params().begin(), net_.params().end());
@@ -213,7 +230,7 @@ class Run {
         x = batch_x_.data();
         y = batch_y_.data();
       }
-      const double loss = net_.loss_and_grad(x, y, count);
+      const double loss = loss_and_grad(x, y, count);
       if (!std::isfinite(loss)) {
         diverged_batch_ = b + 1;
         diverged_loss_ = loss;
@@ -229,6 +246,39 @@ class Run {
     return total / static_cast<double>(train_x_.rows());
   }
 
+  Network<T>& part_net(int part) { return part == 0 ? net_ : *workers_[static_cast<std::size_t>(part - 1)]; }
+
+  double loss_and_grad(const T* x, const double* y, Index count) {
+    const int parts = count >= kMinPartRows * 2 ? static_cast<int>(workers_.size()) + 1 : 1;
+    if (parts == 1) return net_.loss_and_grad(x, y, count);
+    const Index d = net_.inputs();
+    const double scale = 1.0 / static_cast<double>(count);
+    std::array<double, kMaxThreads> sums{};
+    const auto n = static_cast<Index>(net_.grad().size());
+#pragma omp parallel num_threads(parts)
+    {
+#ifdef _OPENMP
+      const int thread = omp_get_thread_num(), threads = omp_get_num_threads();
+#else
+      const int thread = 0, threads = 1;
+#endif
+      for (int part = thread; part < parts; part += threads) {
+        const Index begin = count * part / parts, end = count * (part + 1) / parts;
+        sums[static_cast<std::size_t>(part)] = part_net(part).loss_sum_and_grad(x + begin * d, y + begin, end - begin, scale);
+      }
+#pragma omp barrier
+      const Index begin = n * thread / threads, end = n * (thread + 1) / threads;
+      T* grad = net_.grad().data();
+      for (int part = 1; part < parts; ++part) {
+        const T* other = part_net(part).grad().data();
+        for (Index i = begin; i < end; ++i) grad[i] += other[i];
+      }
+    }
+    double total = 0.0;
+    for (int part = 0; part < parts; ++part) total += sums[static_cast<std::size_t>(part)];
+    return total * scale;
+  }
+
   bool params_finite() const {
     for (T p : net_.params()) {
       if (!std::isfinite(p)) return false;
@@ -236,21 +286,35 @@ class Run {
     return true;
   }
 
-  // Mean loss and accuracy (or R^2) on a set; NaNs for an empty set.
+  // Mean loss and accuracy (or R^2) on a set; NaNs for an empty set. Chunks are spread over
+  // the workers; their sums are added in chunk order (deterministic for any thread count).
   std::pair<double, double> evaluate(const RowMatrix<T>& x, const Vec& y) {
     const Index n = x.rows();
     if (n == 0) return {kNaN, kNaN};
     const Index k = net_.outputs();
-    double loss = 0.0, hits = 0.0, residual = 0.0;
-    for (Index start = 0; start < n; start += kEvalChunk) {
-      const Index rows = std::min(kEvalChunk, n - start);
-      const T* out = net_.forward(x.data() + start * x.cols(), rows);
-      loss += loss_sum(net_.loss_kind(), out, y.data() + start, rows, k, static_cast<T*>(nullptr), 0.0);
-      for (Index i = 0; i < rows; ++i) {
-        const double guess = predict_one(net_.loss_kind(), out + i * k, k);
-        hits += guess == y[start + i] ? 1.0 : 0.0;
-        residual += (guess - y[start + i]) * (guess - y[start + i]);
+    const Index chunks = (n + kEvalChunk - 1) / kEvalChunk;
+    std::vector<std::array<double, 3>> sums(static_cast<std::size_t>(chunks));  // loss, hits, residual^2
+    const int parts = static_cast<int>(std::min<Index>(chunks, static_cast<Index>(workers_.size()) + 1));
+#pragma omp parallel for num_threads(parts) schedule(static, 1) if (parts > 1)
+    for (int part = 0; part < parts; ++part) {
+      Network<T>& net = part_net(part);
+      for (Index c = part; c < chunks; c += parts) {
+        const Index start = c * kEvalChunk, rows = std::min(kEvalChunk, n - start);
+        const T* out = net.forward(x.data() + start * x.cols(), rows);
+        auto& sum = sums[static_cast<std::size_t>(c)];
+        sum[0] = loss_sum(net.loss_kind(), out, y.data() + start, rows, k, static_cast<T*>(nullptr), 0.0);
+        for (Index i = 0; i < rows; ++i) {
+          const double guess = predict_one(net.loss_kind(), out + i * k, k);
+          sum[1] += guess == y[start + i] ? 1.0 : 0.0;
+          sum[2] += (guess - y[start + i]) * (guess - y[start + i]);
+        }
       }
+    }
+    double loss = 0.0, hits = 0.0, residual = 0.0;
+    for (const auto& sum : sums) {
+      loss += sum[0];
+      hits += sum[1];
+      residual += sum[2];
     }
     if (history_.classification) return {loss / static_cast<double>(n), hits / static_cast<double>(n)};
     const double spread = (y.array() - y.mean()).square().sum();
@@ -304,7 +368,9 @@ class Run {
 
   const TrainOptions& options_;
   const TrainCallbacks& callbacks_;
+  ProblemShape shape_;
   Network<T> net_;
+  std::vector<std::unique_ptr<Network<T>>> workers_;
   std::unique_ptr<optim::Optimizer> optimizer_;
   std::unique_ptr<optim::Schedule> schedule_;
   Rng rng_;
@@ -323,9 +389,10 @@ class Run {
   double diverged_loss_ = 0.0;
 };
 
-// Sets the OpenMP and Eigen thread counts for one training run and restores them after.
-// threads == 0 picks: one thread when a step is too small to split (waking a second thread costs
-// more than it saves, and far more when the machine is busy), else every core.
+// The threads of one training run: `threads`, or with 0 one thread when a step is too small
+// to split (waking a second thread costs more than it saves, far more on a busy machine), else
+// every core. The trainer splits batches itself, so Eigen's own GEMM threading is switched off
+// for the run (and the OpenMP count set for the optimizer's loops); both are restored after.
 class ThreadScope {
  public:
   // work: multiply-adds of one forward pass (about parameters x batch size).
@@ -334,8 +401,11 @@ class ThreadScope {
     omp_ = omp_get_max_threads();
 #endif
     constexpr double kSmallStep = 1 << 22;
-    const int wanted = threads > 0 ? threads : (work < kSmallStep ? 1 : omp_);
-    set(wanted);
+    count_ = std::min(kMaxThreads, threads > 0 ? threads : (work < kSmallStep ? 1 : omp_));
+    Eigen::setNbThreads(1);
+#ifdef _OPENMP
+    omp_set_num_threads(count_);
+#endif
   }
   ~ThreadScope() {
     Eigen::setNbThreads(eigen_);
@@ -345,16 +415,12 @@ class ThreadScope {
   }
   ThreadScope(const ThreadScope&) = delete;
   ThreadScope& operator=(const ThreadScope&) = delete;
+  int count() const { return count_; }
 
  private:
-  static void set(int threads) {
-    Eigen::setNbThreads(threads);
-#ifdef _OPENMP
-    omp_set_num_threads(threads);
-#endif
-  }
   int eigen_;
   int omp_ = 1;
+  int count_ = 1;
 };
 
 void check_options(const TrainOptions& options) {
@@ -370,6 +436,7 @@ TrainResult train_as(const LabeledData& data, const TrainOptions& options, const
                      const Split& split, const Standardizer& z, const std::string& model) {
   Run<T> run(data, options, split, z, model, callbacks);
   const ThreadScope threads(options.threads, run.work_per_step());
+  run.set_threads(threads.count());
   if (options.resume.empty()) {
     run.start_fresh();
   } else {

@@ -101,6 +101,36 @@ TEST(Train, ResumeEqualsUninterruptedRunBitForBit) {
   }
 }
 
+TEST(Train, DataParallelStepsAreDeterministicAndAgreeWithOneThread) {
+  // Two threads split every batch in halves and add the halves' gradients: the same run twice is
+  // identical, and it differs from one thread only by float rounding.
+  TrainOptions options{.model = "mlp(hidden=[8], dtype=float64)", .optimizer = "adam(lr=0.01)", .epochs = 2, .seed = 4,
+                       .threads = 2};
+  const TrainResult a = train(blobs(), options);
+  const TrainResult b = train(blobs(), options);
+  EXPECT_EQ(a.final_state.params, b.final_state.params);
+  options.threads = 1;
+  const TrainResult one = train(blobs(), options);
+  EXPECT_NEAR(a.train_loss, one.train_loss, 1e-12);
+  EXPECT_NEAR(a.test_loss, one.test_loss, 1e-12);
+}
+
+TEST(Train, ResumeWithTwoThreadsEqualsUninterruptedRunBitForBit) {
+  const std::string path = temp_path("resume2.ckpt");
+  TrainOptions options{.model = "mlp(hidden=[8])", .optimizer = "adam(lr=0.01)", .batch_size = 40, .epochs = 3,
+                       .threads = 2};
+  const TrainResult whole = train(blobs(), options);
+  options.epochs = 1;
+  options.checkpoint = path;
+  train(blobs(), options);
+  options.epochs = 3;
+  options.resume = path;
+  const TrainResult resumed = train(blobs(), options);
+  std::remove(path.c_str());
+  EXPECT_EQ(resumed.final_state.params, whole.final_state.params);
+  EXPECT_EQ(resumed.test_loss, whole.test_loss);
+}
+
 TEST(Train, ResumeRefusesACheckpointOfAnotherRun) {
   const std::string path = temp_path("mismatch.ckpt");
   TrainOptions options{.model = "softmax", .epochs = 1, .checkpoint = path};

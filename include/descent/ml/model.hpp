@@ -85,6 +85,12 @@ class Network {
   const T* forward(const T* x, Index batch);
   // Mean loss over the batch (targets y: values or class indices) and its gradient in grad().
   double loss_and_grad(const T* x, const double* y, Index batch);
+  // Sum of the per-sample losses, and grad() = grad_scale * its gradient (a part of a bigger
+  // batch passes 1 / the whole batch's size, so the parts' gradients add up to the mean's).
+  double loss_sum_and_grad(const T* x, const double* y, Index batch, double grad_scale);
+  // Makes this network (a worker of a data-parallel step) compute with `master`'s parameters;
+  // its gradient buffer stays its own. Both must come from the same spec and shape.
+  void use_params_of(Network& master);
   // Sum of the per-sample losses over the batch, forward only.
   double loss_sum(const T* x, const double* y, Index batch);
 
