@@ -78,7 +78,10 @@ void BM_RosenbrockHessianVectorProduct(benchmark::State& state) {
 BENCHMARK(BM_RosenbrockValue)->Arg(1000)->Arg(1000000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_RosenbrockAutodiffGradient)->Arg(1000)->Arg(1000000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_RosenbrockHandGradient)->Arg(1000)->Arg(1000000)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_RosenbrockHessianVectorProduct)->Arg(1000)->Arg(1000000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_RosenbrockHessianVectorProduct)
+    ->Arg(1000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -30,8 +30,8 @@ int main() {
   std::printf("H(0,1)   = %.6f (6x = 6)\n", hess(0, 1));
 
   // Cross-check against central differences, as `descent check` does.
-  const auto report = descent::numdiff::check_gradient(
-      [&](const Vec& at) { return ad::value(f, at); }, grad, x);
+  const auto report =
+      descent::numdiff::check_gradient([&](const Vec& at) { return ad::value(f, at); }, grad, x);
   std::printf("%s\n", report.summary({"x", "y", "z"}).c_str());
   return report.ok ? 0 : 1;
 }

@@ -191,9 +191,10 @@ Table parse_csv(std::string_view text, std::string_view source_name, const CsvOp
     for (std::size_t j = 0; j < width; ++j) {
       if (is_missing(fields[j])) {
         if (!options.drop_missing) {
-          throw_input("{}:{}:{}: missing value{} (rows with missing values can be dropped)",
-                      source_name, line, j + 1,
-                      fields[j].text.empty() ? std::string() : fmt::format(" '{}'", fields[j].text));
+          throw_input(
+              "{}:{}:{}: missing value{} (rows with missing values can be dropped)", source_name,
+              line, j + 1,
+              fields[j].text.empty() ? std::string() : fmt::format(" '{}'", fields[j].text));
         }
         missing = true;
         break;
@@ -207,8 +208,8 @@ Table parse_csv(std::string_view text, std::string_view source_name, const CsvOp
     ++rows;
   }
   if (rows == 0) throw_input("{}: no data rows", source_name);
-  table.values = Eigen::Map<const RowMat>(values.data(), static_cast<Index>(rows),
-                                          static_cast<Index>(width));
+  table.values =
+      Eigen::Map<const RowMat>(values.data(), static_cast<Index>(rows), static_cast<Index>(width));
   return table;
 }
 

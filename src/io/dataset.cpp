@@ -71,7 +71,8 @@ Dataset load_sklearn_csv(const std::string& name, std::string_view file,
   const std::string text = embedded_text(file);
   const std::size_t newline = text.find('\n');
   const std::vector<std::string> first = split(std::string_view(text).substr(0, newline), ',');
-  const Table table = parse_csv(std::string_view(text).substr(newline + 1), file, {.header = false});
+  const Table table =
+      parse_csv(std::string_view(text).substr(newline + 1), file, {.header = false});
   const Index n = table.values.rows();
   const Index d = table.values.cols() - 1;
   DESCENT_ASSERT(first.size() >= 2 && std::stol(first[0]) == n && std::stol(first[1]) == d);
@@ -86,9 +87,9 @@ Dataset load_sklearn_csv(const std::string& name, std::string_view file,
 }
 
 Dataset load_iris() {
-  return load_sklearn_csv("iris", "iris.csv",
-                          {"sepal length (cm)", "sepal width (cm)", "petal length (cm)",
-                           "petal width (cm)"});
+  return load_sklearn_csv(
+      "iris", "iris.csv",
+      {"sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)"});
 }
 
 Dataset load_breast_cancer() {
@@ -104,11 +105,10 @@ Dataset load_breast_cancer() {
 }
 
 Dataset load_wine() {
-  return load_sklearn_csv(
-      "wine", "wine_data.csv",
-      {"alcohol", "malic_acid", "ash", "alcalinity_of_ash", "magnesium", "total_phenols",
-       "flavanoids", "nonflavanoid_phenols", "proanthocyanins", "color_intensity", "hue",
-       "od280/od315_of_diluted_wines", "proline"});
+  return load_sklearn_csv("wine", "wine_data.csv",
+                          {"alcohol", "malic_acid", "ash", "alcalinity_of_ash", "magnesium",
+                           "total_phenols", "flavanoids", "nonflavanoid_phenols", "proanthocyanins",
+                           "color_intensity", "hue", "od280/od315_of_diluted_wines", "proline"});
 }
 
 Dataset load_digits() {
@@ -202,13 +202,15 @@ Dataset make_image_dataset(const std::string& name, const std::vector<IdxArray>&
 Dataset load_fashion_mnist() {
   const std::string dir(kFashionMnistDir);
   if (!std::filesystem::exists(dir + "/train-images-idx3-ubyte.gz")) {
-    throw_input("fashion-mnist is not installed ({} is missing); install it with "
-                "`apt-get install dataset-fashion-mnist`",
-                dir);
+    throw_input(
+        "fashion-mnist is not installed ({} is missing); install it with "
+        "`apt-get install dataset-fashion-mnist`",
+        dir);
   }
   // The four files decompress in parallel (the training images dominate).
   const std::vector<std::string> files = {"train-images-idx3-ubyte.gz", "t10k-images-idx3-ubyte.gz",
-                                          "train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
+                                          "train-labels-idx1-ubyte.gz",
+                                          "t10k-labels-idx1-ubyte.gz"};
   std::vector<IdxArray> arrays(files.size());
   std::vector<std::exception_ptr> errors(files.size());
 #pragma omp parallel for schedule(dynamic, 1)
@@ -248,8 +250,8 @@ Dataset load_idx_dataset(const std::string& path) {
   std::vector<IdxArray> image_parts, label_parts;
   image_parts.push_back(std::move(images));
   label_parts.push_back(labels);
-  Dataset data = make_image_dataset(std::filesystem::path(path).filename().string(), image_parts,
-                                    label_parts);
+  Dataset data =
+      make_image_dataset(std::filesystem::path(path).filename().string(), image_parts, label_parts);
   int max_label = 0;
   for (std::uint8_t y : labels.data) max_label = std::max<int>(max_label, y);
   for (int k = 0; k <= max_label; ++k) data.class_names.push_back(std::to_string(k));
@@ -276,7 +278,8 @@ Dataset load_csv_dataset(const std::string& path, const DatasetOptions& options)
   CsvOptions csv;
   csv.drop_missing = options.drop_missing;
   const Table table = read_csv(path, csv);
-  if (table.values.cols() < 2) throw_input("{}: needs at least one feature and a target column", path);
+  if (table.values.cols() < 2)
+    throw_input("{}: needs at least one feature and a target column", path);
   const Index target = target_column(table, options.target, path);
   Dataset data;
   data.name = std::filesystem::path(path).filename().string();

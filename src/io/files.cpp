@@ -1,14 +1,14 @@
 #include "descent/io/files.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
-
-#include <fcntl.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include "descent/core/error.hpp"
 
@@ -72,7 +72,8 @@ bool is_gzip(std::string_view bytes) {
 std::string gunzip(std::span<const unsigned char> bytes) {
   z_stream stream{};
   // 15 + 32: a zlib or gzip header, detected automatically.
-  if (inflateInit2(&stream, 15 + 32) != Z_OK) throw Error(ErrorCode::internal, "zlib: inflateInit failed");
+  if (inflateInit2(&stream, 15 + 32) != Z_OK)
+    throw Error(ErrorCode::internal, "zlib: inflateInit failed");
   // A single gzip member ends with its uncompressed size mod 2^32: a good first guess (capped
   // at deflate's best ratio, ~1032:1, so a corrupt trailer cannot ask for gigabytes).
   std::size_t guess = bytes.size() * 4;

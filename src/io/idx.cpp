@@ -17,7 +17,8 @@ std::uint32_t big_endian_u32(const unsigned char* p) {
 
 IdxArray parse_idx(std::string_view bytes, std::string_view source_name) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  if (bytes.size() < 4) throw_input("{}: not an IDX file (only {} bytes)", source_name, bytes.size());
+  if (bytes.size() < 4)
+    throw_input("{}: not an IDX file (only {} bytes)", source_name, bytes.size());
   // Magic: two zero bytes, the element type (0x08 = unsigned byte), the rank.
   if (p[0] != 0 || p[1] != 0) {
     throw_input("{}: not an IDX file (magic 0x{:08x})", source_name, big_endian_u32(p));

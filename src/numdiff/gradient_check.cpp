@@ -1,9 +1,9 @@
 #include "descent/numdiff/gradient_check.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "descent/core/error.hpp"
 
@@ -50,10 +50,11 @@ std::string GradientCheckReport::summary(const std::vector<std::string>& names) 
   const std::string name = static_cast<std::size_t>(worst) < names.size()
                                ? names[static_cast<std::size_t>(worst)]
                                : fmt::format("coordinate {}", worst);
-  return fmt::format("gradient check {}: worst {} (user {:.10g}, numerical {:.10g}, rel. error "
-                     "{:.2e} {} {:.0e})",
-                     ok ? "passed" : "failed", name, c.user, c.numerical, c.rel_error,
-                     c.ok ? "<=" : ">", tolerance);
+  return fmt::format(
+      "gradient check {}: worst {} (user {:.10g}, numerical {:.10g}, rel. error "
+      "{:.2e} {} {:.0e})",
+      ok ? "passed" : "failed", name, c.user, c.numerical, c.rel_error, c.ok ? "<=" : ">",
+      tolerance);
 }
 
 }  // namespace descent::numdiff

@@ -1,11 +1,11 @@
 // Gradients, Hessian-vector products and Hessians of generic lambdas against closed forms.
 #include "descent/autodiff/gradient.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <stdexcept>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 namespace descent::autodiff {
 namespace {
@@ -123,8 +123,12 @@ TEST(Gradient, ThreadsRecordOnTheirOwnTapes) {
   const Vec x = Vec::LinSpaced(50, -1.0, 1.0);
   const Vec expected = gradient(rosenbrock, x);
   Vec in_thread[2];
-  std::thread a([&] { for (int k = 0; k < 20; ++k) in_thread[0] = gradient(rosenbrock, x); });
-  std::thread b([&] { for (int k = 0; k < 20; ++k) in_thread[1] = gradient(rosenbrock, x); });
+  std::thread a([&] {
+    for (int k = 0; k < 20; ++k) in_thread[0] = gradient(rosenbrock, x);
+  });
+  std::thread b([&] {
+    for (int k = 0; k < 20; ++k) in_thread[1] = gradient(rosenbrock, x);
+  });
   a.join();
   b.join();
   EXPECT_EQ(in_thread[0], expected);

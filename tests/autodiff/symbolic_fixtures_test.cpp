@@ -1,14 +1,14 @@
 // Autodiff through the symbolic module's templated evaluator, against SymPy's gradients and
 // Hessians (tests/reference/symbolic_fixtures.json, written by generate_symbolic.py).
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "descent/autodiff/gradient.hpp"
 #include "descent/symbolic/evaluate.hpp"
@@ -54,7 +54,8 @@ TEST(SymbolicFixtures, GradientAndHessianMatchSympy) {
     for (Index i = 0; i < x.size(); ++i) {
       for (Index j = 0; j < x.size(); ++j) {
         const double e = expected_hess[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
-        EXPECT_TRUE(close(hess(i, j), e)) << "H(" << i << "," << j << "): " << hess(i, j) << " vs " << e;
+        EXPECT_TRUE(close(hess(i, j), e))
+            << "H(" << i << "," << j << "): " << hess(i, j) << " vs " << e;
       }
     }
   }

@@ -1,12 +1,12 @@
 // Every elementary function's first and second derivative against its closed form.
 #include "descent/autodiff/var.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "descent/autodiff/gradient.hpp"
 
@@ -24,8 +24,10 @@ struct UnaryCase {
   double d2;  // closed-form f''(x)
 };
 
-#define CASE(fn, x, d1, d2) \
-  UnaryCase { #fn, [](const Var& v) { return fn(v); }, [](const DualVar& v) { return fn(v); }, x, d1, d2 }
+#define CASE(fn, x, d1, d2)                                                                    \
+  UnaryCase {                                                                                  \
+#fn, [](const Var& v) { return fn(v); }, [](const DualVar& v) { return fn(v); }, x, d1, d2 \
+  }
 
 std::vector<UnaryCase> cases() {
   const double x = 0.3;
@@ -69,15 +71,19 @@ TEST(Var, ArithmeticWithConstantsOnEitherSide) {
   // f(x) = (2 + x) * (x - 1) / (3 - x) + 4 / x - x / 5 + (-x) * 6 at x = 2:
   //   d/dx [(2+x)(x-1)/(3-x)] = ((2x+1)(3-x) + (x+2)(x-1)) / (3-x)^2 = (5 + 4) / 1 = 9
   //   d/dx 4/x = -4/x^2 = -1;  d/dx -x/5 = -0.2;  d/dx -6x = -6
-  auto f = [](const Var& x) { return (2.0 + x) * (x - 1.0) / (3.0 - x) + 4.0 / x - x / 5.0 + (-x) * 6.0; };
+  auto f = [](const Var& x) {
+    return (2.0 + x) * (x - 1.0) / (3.0 - x) + 4.0 / x - x / 5.0 + (-x) * 6.0;
+  };
   EXPECT_NEAR(derivative(f, 2.0), 9.0 - 1.0 - 0.2 - 6.0, 1e-14);
 }
 
 TEST(Var, PowerRulesInBaseAndExponent) {
   // d/dx x^2.5 = 2.5 x^1.5; d/dx 2^x = 2^x log 2; d/dx x^x = x^x (log x + 1)
   const double x = 1.7;
-  EXPECT_NEAR(derivative([](const Var& v) { return pow(v, 2.5); }, x), 2.5 * std::pow(x, 1.5), 1e-13);
-  EXPECT_NEAR(derivative([](const Var& v) { return pow(2.0, v); }, x), std::pow(2.0, x) * std::log(2.0), 1e-13);
+  EXPECT_NEAR(derivative([](const Var& v) { return pow(v, 2.5); }, x), 2.5 * std::pow(x, 1.5),
+              1e-13);
+  EXPECT_NEAR(derivative([](const Var& v) { return pow(2.0, v); }, x),
+              std::pow(2.0, x) * std::log(2.0), 1e-13);
   EXPECT_NEAR(derivative([](const Var& v) { return pow(v, v); }, x),
               std::pow(x, x) * (std::log(x) + 1.0), 1e-13);
   // At a zero base the exponent's log term is dropped: d/dx 0^x... stays finite.

@@ -1,10 +1,10 @@
 // Built-in data sets load with the right shapes and classes; CSV and IDX files load as data sets.
 #include "descent/io/dataset.hpp"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <filesystem>
-
-#include <gtest/gtest.h>
 
 #include "descent/core/error.hpp"
 #include "descent/io/files.hpp"

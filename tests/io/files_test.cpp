@@ -1,9 +1,9 @@
 // Atomic writes, reading, gzip.
 #include "descent/io/files.hpp"
 
-#include <filesystem>
-
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include "descent/core/error.hpp"
 #include "io/temp_dir.hpp"
@@ -37,7 +37,8 @@ TEST(Files, ReadingAMissingFileNamesIt) {
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::bad_input);
-    EXPECT_EQ(std::string(e.what()), "cannot open '/nonexistent/file.csv': No such file or directory");
+    EXPECT_EQ(std::string(e.what()),
+              "cannot open '/nonexistent/file.csv': No such file or directory");
   }
 }
 

@@ -1,12 +1,11 @@
 // A fresh temporary directory per test, removed afterwards.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace descent::io::test {
 

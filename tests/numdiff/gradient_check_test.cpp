@@ -1,10 +1,10 @@
 // The gradient checker passes right gradients and flags wrong ones, naming the coordinate.
 #include "descent/numdiff/gradient_check.hpp"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
-
-#include <gtest/gtest.h>
 
 namespace descent::numdiff {
 namespace {

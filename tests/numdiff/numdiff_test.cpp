@@ -1,9 +1,9 @@
 // Finite differences against closed forms.
 #include "descent/numdiff/numdiff.hpp"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 namespace descent::numdiff {
 namespace {
@@ -23,7 +23,8 @@ TEST(Numdiff, CentralDerivativeOfExpAtOneIsAccurateTo1e9) {
 
 TEST(Numdiff, ForwardDerivativeIsLessAccurate) {
   // forward differences: error ~ h e / 2 + eps e / h ~ 1e-8 with h = sqrt(eps)
-  const double d = derivative([](double x) { return std::exp(x); }, 1.0, {.scheme = Scheme::forward});
+  const double d =
+      derivative([](double x) { return std::exp(x); }, 1.0, {.scheme = Scheme::forward});
   EXPECT_NEAR(d, std::exp(1.0), 1e-7);
 }
 
@@ -32,7 +33,8 @@ TEST(Numdiff, StepIsExactlyRepresentable) {
   const double h = step_for(x);
   EXPECT_EQ((x + h) - x, h);
   EXPECT_NEAR(h, std::cbrt(2.220446049250313e-16), 1e-9);
-  EXPECT_NEAR(step_for(1000.0) / 1000.0, std::cbrt(2.220446049250313e-16), 1e-9);  // scales with |x|
+  EXPECT_NEAR(step_for(1000.0) / 1000.0, std::cbrt(2.220446049250313e-16),
+              1e-9);  // scales with |x|
 }
 
 TEST(Numdiff, GradientMatchesClosedForm) {

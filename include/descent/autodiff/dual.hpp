@@ -14,9 +14,21 @@ struct Dual {
   constexpr Dual() = default;
   constexpr Dual(double value, double tangent = 0.0) : v(value), d(tangent) {}  // NOLINT: implicit
 
-  constexpr Dual& operator+=(const Dual& o) { v += o.v; d += o.d; return *this; }
-  constexpr Dual& operator-=(const Dual& o) { v -= o.v; d -= o.d; return *this; }
-  constexpr Dual& operator*=(const Dual& o) { d = d * o.v + v * o.d; v *= o.v; return *this; }
+  constexpr Dual& operator+=(const Dual& o) {
+    v += o.v;
+    d += o.d;
+    return *this;
+  }
+  constexpr Dual& operator-=(const Dual& o) {
+    v -= o.v;
+    d -= o.d;
+    return *this;
+  }
+  constexpr Dual& operator*=(const Dual& o) {
+    d = d * o.v + v * o.d;
+    v *= o.v;
+    return *this;
+  }
   constexpr Dual& operator/=(const Dual& o) {
     v /= o.v;
     d = (d - v * o.d) / o.v;
@@ -28,9 +40,18 @@ struct Dual {
   friend constexpr Dual operator-(Dual a, const Dual& b) { return a -= b; }
   friend constexpr Dual operator*(Dual a, const Dual& b) { return a *= b; }
   friend constexpr Dual operator/(Dual a, const Dual& b) { return a /= b; }
-  friend constexpr Dual operator+(Dual a, double b) { a.v += b; return a; }
-  friend constexpr Dual operator+(double a, Dual b) { b.v += a; return b; }
-  friend constexpr Dual operator-(Dual a, double b) { a.v -= b; return a; }
+  friend constexpr Dual operator+(Dual a, double b) {
+    a.v += b;
+    return a;
+  }
+  friend constexpr Dual operator+(double a, Dual b) {
+    b.v += a;
+    return b;
+  }
+  friend constexpr Dual operator-(Dual a, double b) {
+    a.v -= b;
+    return a;
+  }
   friend constexpr Dual operator-(double a, const Dual& b) { return {a - b.v, -b.d}; }
   friend constexpr Dual operator*(const Dual& a, double b) { return {a.v * b, a.d * b}; }
   friend constexpr Dual operator*(double a, const Dual& b) { return {a * b.v, a * b.d}; }
@@ -68,8 +89,12 @@ inline Dual tan(const Dual& x) {
   const double t = std::tan(x.v);
   return chain(t, 1.0 + t * t, x);
 }
-inline Dual asin(const Dual& x) { return chain(std::asin(x.v), 1.0 / std::sqrt(1.0 - x.v * x.v), x); }
-inline Dual acos(const Dual& x) { return chain(std::acos(x.v), -1.0 / std::sqrt(1.0 - x.v * x.v), x); }
+inline Dual asin(const Dual& x) {
+  return chain(std::asin(x.v), 1.0 / std::sqrt(1.0 - x.v * x.v), x);
+}
+inline Dual acos(const Dual& x) {
+  return chain(std::acos(x.v), -1.0 / std::sqrt(1.0 - x.v * x.v), x);
+}
 inline Dual atan(const Dual& x) { return chain(std::atan(x.v), 1.0 / (1.0 + x.v * x.v), x); }
 inline Dual sinh(const Dual& x) { return chain(std::sinh(x.v), std::cosh(x.v), x); }
 inline Dual cosh(const Dual& x) { return chain(std::cosh(x.v), std::sinh(x.v), x); }

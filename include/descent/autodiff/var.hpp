@@ -10,8 +10,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
-#include <new>
 #include <memory>
+#include <new>
 #include <vector>
 
 #include "descent/autodiff/dual.hpp"
@@ -92,7 +92,7 @@ class Tape {
   const S& adjoint(std::uint32_t i) const { return adjoints_[i]; }
 
  private:
-  void grow() {
+  [[gnu::cold, gnu::noinline]] void grow() {
     constexpr std::size_t kMaxNodes = std::numeric_limits<std::uint32_t>::max();
     if (capacity_ >= kMaxNodes) {
       throw Error(ErrorCode::internal, "autodiff: tape exceeds 2^32 nodes");
@@ -220,8 +220,8 @@ using DualVar = BasicVar<Dual>;  // for Hessian-vector products
 namespace detail::std_math {
 // The double overloads that the derivative formulas below call for S = double; for S = Dual,
 // argument-dependent lookup adds the Dual overloads of dual.hpp.
-using std::acos, std::asin, std::atan, std::cos, std::cosh, std::exp, std::log, std::sin,
-    std::sinh, std::sqrt, std::tan, std::tanh;
+using std::acos, std::asin, std::atan, std::cos, std::cosh, std::exp, std::log, std::sin, std::sinh,
+    std::sqrt, std::tan, std::tanh;
 }  // namespace detail::std_math
 
 #define DESCENT_AD_UNARY(name, value_expr, deriv_expr) \
@@ -304,18 +304,28 @@ BasicVar<S> max(const BasicVar<S>& a, const BasicVar<S>& b) {
   return a.value() > b.value() ? a : b;
 }
 template <class S>
-BasicVar<S> min(const BasicVar<S>& a, double b) { return min(a, BasicVar<S>(b)); }
+BasicVar<S> min(const BasicVar<S>& a, double b) {
+  return min(a, BasicVar<S>(b));
+}
 template <class S>
-BasicVar<S> min(double a, const BasicVar<S>& b) { return min(BasicVar<S>(a), b); }
+BasicVar<S> min(double a, const BasicVar<S>& b) {
+  return min(BasicVar<S>(a), b);
+}
 template <class S>
-BasicVar<S> max(const BasicVar<S>& a, double b) { return max(a, BasicVar<S>(b)); }
+BasicVar<S> max(const BasicVar<S>& a, double b) {
+  return max(a, BasicVar<S>(b));
+}
 template <class S>
-BasicVar<S> max(double a, const BasicVar<S>& b) { return max(BasicVar<S>(a), b); }
+BasicVar<S> max(double a, const BasicVar<S>& b) {
+  return max(BasicVar<S>(a), b);
+}
 
 // The plain value of a scalar (double, Dual, or a recorded variable).
 inline double value_of(double x) { return x; }
 inline double value_of(const Dual& x) { return x.v; }
 template <class S>
-double value_of(const BasicVar<S>& x) { return value_of(x.value()); }
+double value_of(const BasicVar<S>& x) {
+  return value_of(x.value());
+}
 
 }  // namespace descent::autodiff

@@ -31,7 +31,8 @@ struct Table {
 // "data.csv:3:2: 'abc' is not a number"). Every data row must have as many fields as the first.
 // Throws Error(bad_input) naming the line (and column) on ragged rows, non-numbers, unterminated
 // quotes, missing values (unless drop_missing), or no data rows at all.
-Table parse_csv(std::string_view text, std::string_view source_name, const CsvOptions& options = {});
+Table parse_csv(std::string_view text, std::string_view source_name,
+                const CsvOptions& options = {});
 
 // Reads a .csv or gzipped .csv.gz file (gzip recognized by its magic bytes).
 Table read_csv(const std::string& path, const CsvOptions& options = {});

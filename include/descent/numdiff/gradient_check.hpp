@@ -1,6 +1,7 @@
 // A gradient checker (in the spirit of Ceres's GradientChecker): compares a user's gradient with
 // central differences, coordinate by coordinate, and gives a verdict against a tolerance.
-// Example: auto report = check_gradient(f, user_grad, x); if (!report.ok) std::cerr << report.summary();
+// Example: auto report = check_gradient(f, user_grad, x); if (!report.ok) std::cerr <<
+// report.summary();
 #pragma once
 
 #include <string>
@@ -32,11 +33,11 @@ struct CoordinateCheck {
 
 struct GradientCheckReport {
   std::vector<CoordinateCheck> coordinates;  // one per coordinate, in order
-  Index worst = -1;             // index of the largest relative error (-1 when n = 0)
+  Index worst = -1;                          // index of the largest relative error (-1 when n = 0)
   double max_abs_error = 0.0;
   double max_rel_error = 0.0;
-  double tolerance = 0.0;       // the tolerance the verdict used
-  bool ok = true;               // every coordinate within tolerance (and all finite)
+  double tolerance = 0.0;  // the tolerance the verdict used
+  bool ok = true;          // every coordinate within tolerance (and all finite)
 
   // Human-readable verdict, e.g. "gradient check failed: worst coordinate 2 (user 4, numerical
   // 3.999, rel. error 2.5e-4 > 1e-6)"; names[i] replaces "coordinate i" when given.

@@ -26,7 +26,8 @@ struct DiffOptions {
 double step_for(double xi, const DiffOptions& options = {});
 
 // f'(x) of a function of one variable.
-double derivative(const std::function<double(double)>& f, double x, const DiffOptions& options = {});
+double derivative(const std::function<double(double)>& f, double x,
+                  const DiffOptions& options = {});
 
 // grad f(x): 2n evaluations of f (central) or n + 1 (forward).
 Vec gradient(const ScalarFunction& f, const Vec& x, const DiffOptions& options = {});
