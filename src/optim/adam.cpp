@@ -2,6 +2,7 @@
 // In every rule g is negated first when maximizing; coupled weight decay then adds wd * x to g,
 // decoupled weight decay (AdamW, decoupled_weight_decay=true) first shrinks x <- x * (1 - lr*wd).
 #include <cmath>
+#include <type_traits>
 
 #include "elementwise.hpp"
 #include "descent/optim/first_order.hpp"
@@ -73,7 +74,9 @@ class Adam final : public detail::Elementwise<Adam> {
     T* __restrict exp_avg = slots[0];
     T* __restrict exp_avg_sq = slots[1];
     T* __restrict max_sq = slots[2];
-    detail::for_chunks(n, [&](Index begin, Index end) {
+    // The amsgrad test is hoisted out of the loop (as a template flag) so that the plain Adam
+    // loop has no conditional store and vectorizes.
+    auto body = [&]<bool kAmsgrad>(std::bool_constant<kAmsgrad>, Index begin, Index end) {
 #pragma omp simd
       for (Index i = begin; i < end; ++i) {
         const T x = params[i] * shrink;
@@ -82,11 +85,18 @@ class Adam final : public detail::Elementwise<Adam> {
         T v = exp_avg_sq[i] * b2 + one_minus_b2 * g * g;
         exp_avg[i] = m;
         exp_avg_sq[i] = v;
-        if (amsgrad) {
+        if constexpr (kAmsgrad) {
           v = std::max(max_sq[i], v);
           max_sq[i] = v;
         }
         params[i] = x + neg_step * (m / (std::sqrt(v) / bc2 + eps));
+      }
+    };
+    detail::for_chunks(n, [&](Index begin, Index end) {
+      if (amsgrad) {
+        body(std::true_type{}, begin, end);
+      } else {
+        body(std::false_type{}, begin, end);
       }
     });
   }
