@@ -21,9 +21,6 @@ using detail::ConstMatMap;
 using detail::MatMap;
 using detail::RowVec;
 
-// Below this many samples a loop is too short to be worth waking a second thread.
-constexpr Index kParallelBatch = 16;
-
 // Weight draws for a layer with the given fans (see Init in layers.hpp).
 template <typename T>
 void init_weights(Init init, Rng& rng, Index fan_in, Index fan_out, T* weights, Index count,
@@ -211,7 +208,6 @@ class Conv2d final : public Layer<T> {
   void im2col(const T* in, Index batch) {
     const Index c = in_.channels;
     T* cols = cols_.data();
-#pragma omp parallel for schedule(static) if (batch >= kParallelBatch)
     for (Index b = 0; b < batch; ++b) {
       for_each_tap(b, [&](Index col, Index pixel) {
         if (pixel < 0) {
@@ -225,7 +221,6 @@ class Conv2d final : public Layer<T> {
   void col2im(T* din, Index batch) const {
     const Index c = in_.channels;
     const T* cols = cols_.data();
-#pragma omp parallel for schedule(static) if (batch >= kParallelBatch)
     for (Index b = 0; b < batch; ++b) {
       std::fill(din + b * in_.size(), din + (b + 1) * in_.size(), T(0));
       for_each_tap(b, [&](Index col, Index pixel) {
@@ -261,7 +256,6 @@ class MaxPool final : public Layer<T> {
   }
   void forward(const T* in, T* out, Index batch) override {
     const Index c = in_.channels;
-#pragma omp parallel for schedule(static) if (batch >= kParallelBatch)
     for (Index b = 0; b < batch; ++b) {
       for (Index oy = 0; oy < out_.height; ++oy) {
         for (Index ox = 0; ox < out_.width; ++ox) {

@@ -23,6 +23,7 @@
 #include "descent/optim/optimizer.hpp"
 #include "descent/optim/schedule.hpp"
 #include "ml/eigen_maps.hpp"
+#include "ml/worker_pool.hpp"
 
 namespace descent::ml {
 namespace {
@@ -111,9 +112,9 @@ class Run {
 
   // Data parallelism: `threads` networks (net_ and threads - 1 workers sharing its parameters)
   // each take a fixed slice of every batch; their gradients are summed in worker order, so a run
-  // is deterministic for a given thread count. One parallel region per step keeps the threads'
-  // meeting points (barriers) few, which matters on a busy machine.
+  // is deterministic for a given thread count. Two meetings of the pool per step.
   void set_threads(int threads) {
+    pool_ = std::make_unique<detail::WorkerPool>(threads);
     workers_.clear();
     for (int t = 1; t < threads; ++t) {
       workers_.push_back(std::make_unique<Network<T>>(net_.spec(), shape_));
@@ -249,31 +250,24 @@ class Run {
   Network<T>& part_net(int part) { return part == 0 ? net_ : *workers_[static_cast<std::size_t>(part - 1)]; }
 
   double loss_and_grad(const T* x, const double* y, Index count) {
-    const int parts = count >= kMinPartRows * 2 ? static_cast<int>(workers_.size()) + 1 : 1;
+    const int parts = count >= kMinPartRows * 2 ? pool_->size() : 1;
     if (parts == 1) return net_.loss_and_grad(x, y, count);
     const Index d = net_.inputs();
     const double scale = 1.0 / static_cast<double>(count);
     std::array<double, kMaxThreads> sums{};
+    pool_->run([&](int part) {
+      const Index begin = count * part / parts, end = count * (part + 1) / parts;
+      sums[static_cast<std::size_t>(part)] = part_net(part).loss_sum_and_grad(x + begin * d, y + begin, end - begin, scale);
+    });
     const auto n = static_cast<Index>(net_.grad().size());
-#pragma omp parallel num_threads(parts)
-    {
-#ifdef _OPENMP
-      const int thread = omp_get_thread_num(), threads = omp_get_num_threads();
-#else
-      const int thread = 0, threads = 1;
-#endif
-      for (int part = thread; part < parts; part += threads) {
-        const Index begin = count * part / parts, end = count * (part + 1) / parts;
-        sums[static_cast<std::size_t>(part)] = part_net(part).loss_sum_and_grad(x + begin * d, y + begin, end - begin, scale);
-      }
-#pragma omp barrier
-      const Index begin = n * thread / threads, end = n * (thread + 1) / threads;
+    pool_->run([&](int part) {
+      const Index begin = n * part / parts, end = n * (part + 1) / parts;
       T* grad = net_.grad().data();
-      for (int part = 1; part < parts; ++part) {
-        const T* other = part_net(part).grad().data();
-        for (Index i = begin; i < end; ++i) grad[i] += other[i];
+      for (int other = 1; other < parts; ++other) {
+        const T* add = part_net(other).grad().data();
+        for (Index i = begin; i < end; ++i) grad[i] += add[i];
       }
-    }
+    });
     double total = 0.0;
     for (int part = 0; part < parts; ++part) total += sums[static_cast<std::size_t>(part)];
     return total * scale;
@@ -294,9 +288,8 @@ class Run {
     const Index k = net_.outputs();
     const Index chunks = (n + kEvalChunk - 1) / kEvalChunk;
     std::vector<std::array<double, 3>> sums(static_cast<std::size_t>(chunks));  // loss, hits, residual^2
-    const int parts = static_cast<int>(std::min<Index>(chunks, static_cast<Index>(workers_.size()) + 1));
-#pragma omp parallel for num_threads(parts) schedule(static, 1) if (parts > 1)
-    for (int part = 0; part < parts; ++part) {
+    const int parts = pool_->size();
+    pool_->run([&](int part) {
       Network<T>& net = part_net(part);
       for (Index c = part; c < chunks; c += parts) {
         const Index start = c * kEvalChunk, rows = std::min(kEvalChunk, n - start);
@@ -309,7 +302,7 @@ class Run {
           sum[2] += (guess - y[start + i]) * (guess - y[start + i]);
         }
       }
-    }
+    });
     double loss = 0.0, hits = 0.0, residual = 0.0;
     for (const auto& sum : sums) {
       loss += sum[0];
@@ -371,6 +364,7 @@ class Run {
   ProblemShape shape_;
   Network<T> net_;
   std::vector<std::unique_ptr<Network<T>>> workers_;
+  std::unique_ptr<detail::WorkerPool> pool_ = std::make_unique<detail::WorkerPool>(1);
   std::unique_ptr<optim::Optimizer> optimizer_;
   std::unique_ptr<optim::Schedule> schedule_;
   Rng rng_;
@@ -391,8 +385,9 @@ class Run {
 
 // The threads of one training run: `threads`, or with 0 one thread when a step is too small
 // to split (waking a second thread costs more than it saves, far more on a busy machine), else
-// every core. The trainer splits batches itself, so Eigen's own GEMM threading is switched off
-// for the run (and the OpenMP count set for the optimizer's loops); both are restored after.
+// every core. The trainer splits batches over its own WorkerPool, so Eigen's GEMM threading and
+// OpenMP (the optimizer's loops) are held at one thread for the run and restored after: OpenMP's
+// spinning barriers cost up to ten times a step's time when other processes share the cores.
 class ThreadScope {
  public:
   // work: multiply-adds of one forward pass (about parameters x batch size).
@@ -404,7 +399,7 @@ class ThreadScope {
     count_ = std::min(kMaxThreads, threads > 0 ? threads : (work < kSmallStep ? 1 : omp_));
     Eigen::setNbThreads(1);
 #ifdef _OPENMP
-    omp_set_num_threads(count_);
+    omp_set_num_threads(1);
 #endif
   }
   ~ThreadScope() {

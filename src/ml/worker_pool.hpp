@@ -1,0 +1,41 @@
+// A small pool of threads for data-parallel training steps (private to ml). Waiting threads
+// block on a condition variable after a short spin instead of spinning like OpenMP's default,
+// so a step stays fast when other processes share the cores.
+// Example: WorkerPool pool(2); pool.run([&](int part) { work(part); });  // parts 0 and 1
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace descent::ml::detail {
+
+class WorkerPool {
+ public:
+  // `threads` parts in all: the calling thread runs part 0, threads - 1 workers the others.
+  explicit WorkerPool(int threads);
+  ~WorkerPool();
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  int size() const { return static_cast<int>(workers_.size()) + 1; }
+  // Runs job(part) for every part in [0, size()) and returns when all are done. The job must
+  // not throw.
+  void run(const std::function<void(int part)>& job);
+
+ private:
+  void loop(int part);
+
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  const std::function<void(int)>* job_ = nullptr;
+  std::uint64_t generation_ = 0;
+  int pending_ = 0;
+  bool stop_ = false;
+};
+
+}  // namespace descent::ml::detail
