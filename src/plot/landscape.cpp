@@ -115,7 +115,7 @@ Figure line_figure(const std::vector<double>& alphas, const std::vector<double>&
                    const std::string& title, int width, int height) {
   Figure figure{.width = width, .height = height};
   Panel& panel = figure.add_panel(title);
-  panel.x.label = "a   in   (1 - a) theta_initial + a theta_trained";
+  panel.x.label = "α   in   (1 − α) θ₀ + α θ₁      (θ₀ initial, θ₁ trained)";
   panel.y.label = "training loss";
   double lo = INFINITY, hi = 0.0;
   for (double v : losses) {
@@ -132,8 +132,8 @@ Figure line_figure(const std::vector<double>& alphas, const std::vector<double>&
                                      [a](double p, double q) { return std::abs(p - a) < std::abs(q - a); });
     return it == alphas.end() ? NAN : losses[static_cast<std::size_t>(it - alphas.begin())];
   };
-  panel.points.push_back({0.0, at(0.0), Marker::circle, kWhite, kBlack, 5.5, "initial (a = 0)"});
-  panel.points.push_back({1.0, at(1.0), Marker::star, {1.0, 0.82, 0.1, 1.0}, kBlack, 7.5, "trained (a = 1)"});
+  panel.points.push_back({0.0, at(0.0), Marker::circle, kWhite, kBlack, 5.5, "initial (α = 0)"});
+  panel.points.push_back({1.0, at(1.0), Marker::star, {1.0, 0.82, 0.1, 1.0}, kBlack, 7.5, "trained (α = 1)"});
   return figure;
 }
 

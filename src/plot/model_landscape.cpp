@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "descent/core/error.hpp"
+#include "descent/core/spec.hpp"
 
 namespace descent::plot {
 
@@ -116,8 +117,10 @@ LandscapeResult model_landscape(const LandscapeOptions& options) {
   const LossFactory factory = dbl ? factory_for<double>(set, state.model, state.shape)
                                   : factory_for<float>(set, state.model, state.shape);
   result.trained_loss = factory()(theta1);
-  const std::string title = fmt::format("{} on {}, {} epochs of {}", result.training.model, options.data,
-                                        options.epochs, result.training.optimizer);
+  // The specs as typed read better than the canonical ones with every default spelled out.
+  const std::string model = options.model.empty() ? Spec::parse(result.training.model, "model").name() : options.model;
+  const std::string title = fmt::format("training loss of {} on {}, {} epochs of {}", model, options.data,
+                                        options.epochs, options.optimizer);
   if (options.one_dimensional) {
     const std::size_t n = options.resolution == 0 ? 61 : options.resolution;
     const double lo = -options.span / 4.0, hi = 1.0 + options.span / 4.0;
@@ -131,7 +134,7 @@ LandscapeResult model_landscape(const LandscapeOptions& options) {
     result.losses = loss_line(theta0, theta1, result.alphas, factory);
     result.figure = line_figure(result.alphas, result.losses, title, options.width, options.height);
   } else {
-    const std::size_t n = options.resolution == 0 ? 25 : options.resolution;
+    const std::size_t n = options.resolution == 0 ? 41 : options.resolution;
     Rng rng(options.seed);
     const auto blocks = param_blocks(result.training.layers);
     const Vec d1 = filter_normalized_direction(theta1, blocks, rng);

@@ -115,7 +115,14 @@ void Painter::axes(const Panel& panel, const PanelLayout& pl) {
   }
   if (!panel.title.empty()) {
     report_.texts.push_back("title: " + panel.title);
-    text(panel.title, r.x + r.w / 2, r.y - 9.0 * s_, 14.0 * s_, Align::middle, Align::end, true);
+    // Long titles shrink to the panel's width (down to 9 px) rather than run off the page.
+    double size = 14.0 * s_;
+    const double room = pl.outer.w - 8.0 * s_;
+    const double width = text_width(panel.title, size, true);
+    if (width > room) size = std::max(9.0 * s_, size * room / width);
+    const double half = std::min(text_width(panel.title, size, true), room) / 2;
+    const double cx = std::clamp(r.x + r.w / 2, pl.outer.x + 4.0 * s_ + half, pl.outer.x + pl.outer.w - 4.0 * s_ - half);
+    text(panel.title, cx, r.y - 9.0 * s_, size, Align::middle, Align::end, true);
   }
 }
 

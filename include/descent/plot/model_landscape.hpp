@@ -24,7 +24,7 @@ struct LandscapeOptions {
   std::int64_t batch_size = 32;
   std::uint64_t seed = 0;        // training, and the random directions
   bool one_dimensional = false;  // the line from initial to trained parameters
-  std::size_t resolution = 0;    // grid nodes per axis (2-D) or points on the line; 0: 25 / 61
+  std::size_t resolution = 0;    // grid nodes per axis (2-D) or points on the line; 0: 41 / 61
   double span = 1.0;             // 2-D: a, b in [-span, span]; 1-D: a in [-span/4, 1 + span/4]
   std::size_t levels = 20;
   int width = 800;
