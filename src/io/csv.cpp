@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <limits>
 #include <string>
 
 #include "descent/core/error.hpp"
@@ -160,6 +161,25 @@ bool looks_like_header(const std::vector<Field>& fields) {
   });
 }
 
+Index resolve_text_column(const std::string& spec, const std::vector<std::string>& columns,
+                          bool header, std::string_view source) {
+  if (spec.empty()) return -1;
+  if (header) {
+    const auto named = std::find(columns.begin(), columns.end(), spec);
+    if (named != columns.end()) return named - columns.begin();
+  }
+  Index index = 0;
+  const auto [end, ec] = std::from_chars(spec.data(), spec.data() + spec.size(), index);
+  const auto width = static_cast<Index>(columns.size());
+  if (ec == std::errc() && end == spec.data() + spec.size()) {
+    if (index < 0) index += width;
+    if (index >= 0 && index < width) return index;
+  }
+  std::string names;
+  for (const std::string& c : columns) names += (names.empty() ? "" : ", ") + c;
+  throw_input("{}: no column '{}' (columns: {}; or give a 0-based index)", source, spec, names);
+}
+
 }  // namespace
 
 Table parse_csv(std::string_view text, std::string_view source_name, const CsvOptions& options) {
@@ -180,6 +200,8 @@ Table parse_csv(std::string_view text, std::string_view source_name, const CsvOp
   } else {
     for (std::size_t j = 0; j < width; ++j) table.columns.push_back(fmt::format("x{}", j));
   }
+  table.text_column = resolve_text_column(options.text_column, table.columns, header, source_name);
+  const auto text_column = static_cast<std::size_t>(table.text_column);
   bool have_row = !header;
   std::vector<double> row(width);
   while (have_row || reader.next(fields, line)) {
@@ -199,12 +221,18 @@ Table parse_csv(std::string_view text, std::string_view source_name, const CsvOp
         missing = true;
         break;
       }
+      if (table.text_column >= 0 && j == text_column) {
+        if (!parse_number(fields[j].text, row[j]))
+          row[j] = std::numeric_limits<double>::quiet_NaN();
+        continue;
+      }
       if (!parse_number(fields[j].text, row[j])) {
         throw_input("{}:{}:{}: '{}' is not a number", source_name, line, j + 1, fields[j].text);
       }
     }
     if (missing) continue;
     values.insert(values.end(), row.begin(), row.end());
+    if (table.text_column >= 0) table.text.push_back(std::move(fields[text_column].text));
     ++rows;
   }
   if (rows == 0) throw_input("{}: no data rows", source_name);

@@ -1,7 +1,6 @@
 #include "descent/io/dataset.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <exception>
 #include <filesystem>
@@ -259,28 +258,33 @@ Dataset load_idx_dataset(const std::string& path) {
   return data;
 }
 
-Index target_column(const Table& table, const std::string& target, const std::string& path) {
-  if (target.empty()) return table.values.cols() - 1;
-  const auto named = std::find(table.columns.begin(), table.columns.end(), target);
-  if (named != table.columns.end()) return named - table.columns.begin();
-  Index index = -1;
-  const auto [end, ec] = std::from_chars(target.data(), target.data() + target.size(), index);
-  if (ec == std::errc() && end == target.data() + target.size() && index >= 0 &&
-      index < table.values.cols()) {
-    return index;
+// Classification with the target column's distinct texts, in sorted order, as the classes.
+Dataset with_text_classes(Dataset data, const std::vector<std::string>& labels) {
+  std::map<std::string, int> classes;
+  for (const std::string& label : labels) classes.emplace(label, 0);
+  int k = 0;
+  for (auto& [label, index] : classes) {
+    index = k++;
+    data.class_names.push_back(label);
   }
-  std::string columns;
-  for (const std::string& c : table.columns) columns += (columns.empty() ? "" : ", ") + c;
-  throw_input("{}: no column '{}' (columns: {}; or give a 0-based index)", path, target, columns);
+  data.targets.resize(static_cast<Index>(labels.size()));
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    data.targets[static_cast<Index>(i)] = classes[labels[i]];
+  }
+  data.task = Task::classification;
+  data.num_classes = k;
+  return data;
 }
 
 Dataset load_csv_dataset(const std::string& path, const DatasetOptions& options) {
   CsvOptions csv;
   csv.drop_missing = options.drop_missing;
+  csv.text_column = options.target.empty() ? "-1" : options.target;  // class names may be text
   const Table table = read_csv(path, csv);
-  if (table.values.cols() < 2)
+  if (table.values.cols() < 2) {
     throw_input("{}: needs at least one feature and a target column", path);
-  const Index target = target_column(table, options.target, path);
+  }
+  const Index target = table.text_column;
   Dataset data;
   data.name = std::filesystem::path(path).filename().string();
   const Index n = table.values.rows();
@@ -293,6 +297,7 @@ Dataset load_csv_dataset(const std::string& path, const DatasetOptions& options)
     ++k;
   }
   const Vec y = table.values.col(target);
+  if (y.array().isNaN().any()) return with_text_classes(std::move(data), table.text);
   std::map<double, int> classes;
   bool integral = true;
   for (Index i = 0; i < n && integral; ++i) {

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "descent/core/error.hpp"
 #include "descent/io/files.hpp"
 #include "io/temp_dir.hpp"
@@ -99,6 +101,23 @@ TEST(Csv, UnterminatedQuoteIsAnError) {
 TEST(Csv, NoDataRowsIsAnError) {
   EXPECT_EQ(error_of("a,b\n", "e.csv"), "e.csv: no data rows");
   EXPECT_EQ(error_of("", "e.csv"), "e.csv: no data rows");
+}
+
+TEST(Csv, ATextColumnKeepsItsFieldsAndHoldsNan) {
+  CsvOptions options;
+  options.text_column = "-1";
+  const Table t = parse_csv("x,label\n1,cat\n2,3\n", "t.csv", options);
+  EXPECT_EQ(t.text_column, 1);
+  EXPECT_EQ(t.text, (std::vector<std::string>{"cat", "3"}));
+  EXPECT_TRUE(std::isnan(t.values(0, 1)));
+  EXPECT_EQ(t.values(1, 1), 3.0);
+}
+
+TEST(Csv, AnUnknownTextColumnNamesTheColumns) {
+  CsvOptions options;
+  options.text_column = "species";
+  EXPECT_EQ(error_of("a,b\n1,2\n", "t.csv", options),
+            "t.csv: no column 'species' (columns: a, b; or give a 0-based index)");
 }
 
 TEST(Csv, ReadsGzippedFiles) {

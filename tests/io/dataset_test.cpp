@@ -109,6 +109,31 @@ TEST(Dataset, CsvTargetByIndexAndBadTargetNamesTheColumns) {
   }
 }
 
+TEST(Dataset, CsvWithTextLabelsIsClassificationOverSortedNames) {
+  test::TempDir dir;
+  write_file_atomic(dir.file("iris.csv"),
+                    "sepal,petal,species\n5.1,1.4,setosa\n7.0,4.7,versicolor\n6.3,6.0,virginica\n"
+                    "4.9,1.4,setosa\n");
+  const Dataset d = load_dataset(dir.file("iris.csv"));
+  EXPECT_EQ(d.task, Task::classification);
+  EXPECT_EQ(d.class_names, (std::vector<std::string>{"setosa", "versicolor", "virginica"}));
+  EXPECT_EQ(d.targets[2], 2.0);
+  EXPECT_EQ(d.targets[3], 0.0);
+  EXPECT_EQ(d.features(1, 1), 4.7);
+}
+
+TEST(Dataset, TextOutsideTheTargetColumnIsStillAnError) {
+  test::TempDir dir;
+  write_file_atomic(dir.file("bad.csv"), "a,b\n1,x\nfoo,y\n");
+  try {
+    load_dataset(dir.file("bad.csv"));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.csv:3:1: 'foo' is not a number"), std::string::npos)
+        << e.what();
+  }
+}
+
 std::string be32(std::uint32_t v) {
   return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
           static_cast<char>(v)};

@@ -176,8 +176,8 @@ Mat hessian(F&& f, const Vec& x) {
 // A C++ function as an optimizer's objective: value_grad(x, grad) returns f(x) and, when grad
 // is not null, writes the gradient; hessian(x, H) writes the exact Hessian.
 struct Objective {
-  std::function<double(const Vec& x, Vec* grad)> value_grad;
-  std::function<void(const Vec& x, Mat& hess)> hessian;
+  std::function<double(const Vec& x, Vec* grad)> value_grad{};
+  std::function<void(const Vec& x, Mat& hess)> hessian{};
 };
 
 // f must be generic over its scalar type: it is called with const Vec& (value only),

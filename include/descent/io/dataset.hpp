@@ -15,19 +15,19 @@ namespace descent::io {
 enum class Task { regression, classification };
 
 struct Dataset {
-  std::string name;
-  RowMat features;  // n x d (double; the ML code converts to float where it wants)
-  Vec targets;      // n (class index 0..k-1 for classification, value for regression)
+  std::string name{};
+  RowMat features{};  // n x d (double; the ML code converts to float where it wants)
+  Vec targets{};      // n (class index 0..k-1 for classification, value for regression)
   Task task = Task::classification;
   int num_classes = 0;  // 0 for regression
-  std::vector<std::string> feature_names, class_names;
+  std::vector<std::string> feature_names{}, class_names{};
   int image_channels = 0, image_height = 0, image_width = 0;  // digits 1x8x8, fashion-mnist 1x28x28
   std::int64_t predefined_test_rows = 0;  // fashion-mnist: the last 10000 rows are its test set
 };
 
 struct DatasetOptions {
   // CSV only: the target column, by header name or 0-based index; empty = the last column.
-  std::string target;
+  std::string target{};
   // CSV only: skip rows with missing values instead of failing.
   bool drop_missing = false;
 };
@@ -37,7 +37,8 @@ struct DatasetOptions {
 //   classification when every target value is an integer in [0, 1000) and there are at most 100
 //   distinct values and at most n / 5 (but 2 are always allowed); the classes are the distinct
 //   values in increasing order (targets become 0..k-1, class_names the original values).
-//   Otherwise regression.
+//   A target column holding text (e.g. "setosa") is classification over its distinct texts,
+//   sorted. Otherwise regression.
 // - an IDX images file (magic 0x00000803): labels read from the file beside it with "images"
 //   replaced by "labels" in its name (MNIST naming); features are the raw pixel values 0..255.
 // Pixel features are raw too for digits (0..16); standardizing is the ML code's job.

@@ -11,8 +11,8 @@
 namespace descent::io {
 
 struct IdxArray {
-  std::vector<std::int64_t> shape;  // e.g. {60000} for labels, {60000, 28, 28} for images
-  std::vector<std::uint8_t> data;   // row-major, product(shape) bytes
+  std::vector<std::int64_t> shape{};  // e.g. {60000} for labels, {60000, 28, 28} for images
+  std::vector<std::uint8_t> data{};   // row-major, product(shape) bytes
 };
 
 // Parses IDX bytes (already decompressed). Throws Error(bad_input, "<source>: ...") on a wrong

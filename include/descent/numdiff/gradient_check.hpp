@@ -19,7 +19,7 @@ struct GradientCheckOptions {
   // test absolute for entries smaller than it: near a minimum the true gradient is ~0 and central
   // differences leave ~1e-9 of truncation error, which must not count as a 100% error.
   double floor = 1.0;
-  DiffOptions diff;
+  DiffOptions diff{};
 };
 
 struct CoordinateCheck {
@@ -32,8 +32,8 @@ struct CoordinateCheck {
 };
 
 struct GradientCheckReport {
-  std::vector<CoordinateCheck> coordinates;  // one per coordinate, in order
-  Index worst = -1;                          // index of the largest relative error (-1 when n = 0)
+  std::vector<CoordinateCheck> coordinates{};  // one per coordinate, in order
+  Index worst = -1;  // index of the largest relative error (-1 when n = 0)
   double max_abs_error = 0.0;
   double max_rel_error = 0.0;
   double tolerance = 0.0;  // the tolerance the verdict used
