@@ -1,4 +1,4 @@
-// All of descent's input/output: files (atomic writes, gzip), CSV, IDX, data sets.
+// All of descent's input/output: files (atomic writes, gzip), CSV, IDX, JSON, data sets.
 // Example: #include "descent/io/io.hpp"  then  descent::io::load_dataset("digits")
 #pragma once
 
@@ -6,3 +6,4 @@
 #include "descent/io/dataset.hpp"
 #include "descent/io/files.hpp"
 #include "descent/io/idx.hpp"
+#include "descent/io/json.hpp"
