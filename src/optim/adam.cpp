@@ -232,21 +232,30 @@ class Radam final : public detail::Elementwise<Radam> {
     const T lr = static_cast<T>(lr_);
     const T r = static_cast<T>(rect);
     const T eps = static_cast<T>(options_.eps);
-    T* __restrict exp_avg = slots[0];
-    T* __restrict exp_avg_sq = slots[1];
-    detail::for_chunks(n, [&](Index begin, Index end) {
+    T* const exp_avg_ptr = slots[0];
+    T* const exp_avg_sq_ptr = slots[1];
+    detail::with_flags(rectified, false, [&](auto rectify, auto) {
+      detail::for_chunks(n, [&](Index begin, Index end) {
+        T* __restrict p = params;
+        const T* __restrict gr = grad;
+        T* __restrict exp_avg = exp_avg_ptr;
+        T* __restrict exp_avg_sq = exp_avg_sq_ptr;
 #pragma omp simd
-      for (Index i = begin; i < end; ++i) {
-        const T x = params[i] * shrink;
-        const T g = sign * grad[i] + wd * x;
-        const T m = exp_avg[i] * b1 + one_minus_b1 * g;
-        const T v = exp_avg_sq[i] * b2 + one_minus_b2 * g * g;
-        exp_avg[i] = m;
-        exp_avg_sq[i] = v;
-        const T m_hat = m / bc1;
-        const T delta = rectified ? m_hat * lr * (bc2_sqrt / (std::sqrt(v) + eps)) * r : m_hat * lr;
-        params[i] = x - delta;
-      }
+        for (Index i = begin; i < end; ++i) {
+          const T x = p[i] * shrink;
+          const T g = sign * gr[i] + wd * x;
+          const T m = exp_avg[i] * b1 + one_minus_b1 * g;
+          const T v = exp_avg_sq[i] * b2 + one_minus_b2 * g * g;
+          exp_avg[i] = m;
+          exp_avg_sq[i] = v;
+          const T m_hat = m / bc1;
+          if constexpr (decltype(rectify)::value) {
+            p[i] = x - m_hat * lr * (bc2_sqrt / (std::sqrt(v) + eps)) * r;
+          } else {
+            p[i] = x - m_hat * lr;
+          }
+        }
+      });
     });
   }
 

@@ -98,33 +98,39 @@ class Rmsprop final : public detail::Elementwise<Rmsprop> {
     const T eps = static_cast<T>(options_.eps);
     const T mu = static_cast<T>(options_.momentum);
     const T neg_lr = static_cast<T>(-lr_);
-    const bool centered = options_.centered;
-    const bool use_momentum = options_.momentum > 0.0;
-    T* __restrict sq = slots[0];
-    T* __restrict buf = slots[1];
-    T* __restrict avg_grad = slots[2];
-    detail::for_chunks(n, [&](Index begin, Index end) {
+    T* const sq_ptr = slots[0];
+    T* const buf_ptr = slots[1];
+    T* const avg_grad_ptr = slots[2];
+    detail::with_flags(options_.centered, options_.momentum > 0.0,
+                       [&](auto centered, auto use_momentum) {
+      detail::for_chunks(n, [&](Index begin, Index end) {
+        T* __restrict p = params;
+        const T* __restrict gr = grad;
+        T* __restrict sq = sq_ptr;
+        T* __restrict buf = buf_ptr;
+        T* __restrict avg_grad = avg_grad_ptr;
 #pragma omp simd
-      for (Index i = begin; i < end; ++i) {
-        const T g = sign * grad[i] + wd * params[i];
-        const T v = sq[i] * alpha + one_minus_alpha * g * g;
-        sq[i] = v;
-        T avg;
-        if (centered) {
-          const T a = avg_grad[i] * alpha + one_minus_alpha * g;
-          avg_grad[i] = a;
-          avg = std::sqrt(v - a * a) + eps;
-        } else {
-          avg = std::sqrt(v) + eps;
+        for (Index i = begin; i < end; ++i) {
+          const T g = sign * gr[i] + wd * p[i];
+          const T v = sq[i] * alpha + one_minus_alpha * g * g;
+          sq[i] = v;
+          T avg;
+          if constexpr (decltype(centered)::value) {
+            const T a = avg_grad[i] * alpha + one_minus_alpha * g;
+            avg_grad[i] = a;
+            avg = std::sqrt(v - a * a) + eps;
+          } else {
+            avg = std::sqrt(v) + eps;
+          }
+          if constexpr (decltype(use_momentum)::value) {
+            const T b = buf[i] * mu + g / avg;
+            buf[i] = b;
+            p[i] = p[i] + neg_lr * b;
+          } else {
+            p[i] = p[i] + neg_lr * (g / avg);
+          }
         }
-        if (use_momentum) {
-          const T b = buf[i] * mu + g / avg;
-          buf[i] = b;
-          params[i] = params[i] + neg_lr * b;
-        } else {
-          params[i] = params[i] + neg_lr * (g / avg);
-        }
-      }
+      });
     });
   }
 

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "descent/core/error.hpp"
@@ -44,6 +45,24 @@ void for_chunks(Index n, Body&& body) {
     const Index begin = std::min(n, thread * chunk);
     const Index end = std::min(n, begin + chunk);
     if (begin < end) body(begin, end);
+  }
+}
+
+// Calls body(std::bool_constant<A>, std::bool_constant<B>) for runtime flags a and b, so loop
+// bodies are compiled once per combination with the flags as constants (no branch per element,
+// which keeps GCC's vectorizer happy).
+template <typename Body>
+void with_flags(bool a, bool b, Body&& body) {
+  if (a) {
+    if (b) {
+      body(std::true_type{}, std::true_type{});
+    } else {
+      body(std::true_type{}, std::false_type{});
+    }
+  } else if (b) {
+    body(std::false_type{}, std::true_type{});
+  } else {
+    body(std::false_type{}, std::false_type{});
   }
 }
 

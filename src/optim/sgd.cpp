@@ -48,27 +48,30 @@ class Sgd final : public detail::Elementwise<Sgd> {
     const T mu = static_cast<T>(options_.momentum);
     const T keep = static_cast<T>(1.0 - options_.dampening);
     const T neg_lr = static_cast<T>(-lr_);
-    T* __restrict buf = slots[0];
-    const bool first = step_ == 1;
-    const bool use_momentum = options_.momentum != 0.0;
-    const bool nesterov = options_.nesterov;
-    detail::for_chunks(n, [&](Index begin, Index end) {
-      if (!use_momentum) {
+    T* const buf_ptr = slots[0];
+    // PyTorch's buffer starts as a copy of d at step 1: with the buffer zeroed, 0 * 0 + 1 * d.
+    const T mu_now = step_ == 1 ? T(0) : mu;
+    const T keep_now = step_ == 1 ? T(1) : keep;
+    detail::with_flags(options_.momentum != 0.0, options_.nesterov, [&](auto momentum, auto nesterov) {
+      detail::for_chunks(n, [&](Index begin, Index end) {
+        T* __restrict p = params;
+        const T* __restrict gr = grad;
+        T* __restrict buf = buf_ptr;
 #pragma omp simd
         for (Index i = begin; i < end; ++i) {
-          const T d = sign * grad[i] + wd * params[i];
-          params[i] = params[i] + neg_lr * d;
+          T d = sign * gr[i] + wd * p[i];
+          if constexpr (decltype(momentum)::value) {
+            const T b = buf[i] * mu_now + keep_now * d;
+            buf[i] = b;
+            if constexpr (decltype(nesterov)::value) {
+              d = d + mu * b;
+            } else {
+              d = b;
+            }
+          }
+          p[i] = p[i] + neg_lr * d;
         }
-      } else {
-#pragma omp simd
-        for (Index i = begin; i < end; ++i) {
-          T d = sign * grad[i] + wd * params[i];
-          const T b = first ? d : buf[i] * mu + keep * d;
-          buf[i] = b;
-          d = nesterov ? d + mu * b : b;
-          params[i] = params[i] + neg_lr * d;
-        }
-      }
+      });
     });
   }
 
