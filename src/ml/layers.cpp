@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -159,75 +160,105 @@ class Conv2d final : public Layer<T> {
     init_weights(init, rng, taps_, kernel_ * kernel_ * out_channels_, params_, out_channels_ * taps_,
                  params_ + out_channels_ * taps_, out_channels_);
   }
-  void reserve(Index max_batch) override {
-    cols_.resize(static_cast<std::size_t>(max_batch * in_.height * in_.width * taps_));
+  void reserve(Index) override {
+    cols_.resize(static_cast<std::size_t>(chunk() * in_.height * in_.width * taps_));
   }
+  // The batch goes through in chunks of chunk() samples so that the columns (im2col's copy of
+  // the input, kernel^2 times its size) stay in the L2 cache between im2col and the GEMM.
   void forward(const T* in, T* out, Index batch) override {
-    const Index pixels = batch * in_.height * in_.width;
-    DESCENT_ASSERT(static_cast<std::size_t>(pixels * taps_) <= cols_.size());
-    im2col(in, batch);
-    ConstMatMap<T> cols(cols_.data(), pixels, taps_);
+    reserve(batch);
+    const Index hw = in_.height * in_.width;
     ConstMatMap<T> w(params_, out_channels_, taps_);
-    MatMap<T> y(out, pixels, out_channels_);
-    y.noalias() = cols * w.transpose();
-    y.rowwise() += Eigen::Map<const RowVec<T>>(params_ + out_channels_ * taps_, out_channels_);
+    const Eigen::Map<const RowVec<T>> bias(params_ + out_channels_ * taps_, out_channels_);
+    for (Index b0 = 0; b0 < batch; b0 += chunk()) {
+      const Index samples = std::min(chunk(), batch - b0);
+      im2col(in, b0, samples);
+      ConstMatMap<T> cols(cols_.data(), samples * hw, taps_);
+      MatMap<T> y(out + b0 * hw * out_channels_, samples * hw, out_channels_);
+      y.noalias() = cols * w.transpose();
+      y.rowwise() += bias;
+    }
   }
-  void backward(const T*, const T*, const T* dout, T* din, Index batch) override {
-    const Index pixels = batch * in_.height * in_.width;
-    ConstMatMap<T> cols(cols_.data(), pixels, taps_);
-    ConstMatMap<T> dy(dout, pixels, out_channels_);
+  // dW = sum over chunks of dy^T cols (the columns rebuilt from the input), db = column sums of
+  // dy; dcols = dy W, then each tap adds back into the input pixel it was copied from (col2im).
+  void backward(const T* in, const T*, const T* dout, T* din, Index batch) override {
+    const Index hw = in_.height * in_.width;
     MatMap<T> dw(grad_, out_channels_, taps_);
-    dw.noalias() = dy.transpose() * cols;
-    Eigen::Map<RowVec<T>>(grad_ + out_channels_ * taps_, out_channels_) = dy.colwise().sum();
-    if (din == nullptr) return;
-    // dcols = dy W, then each tap adds back into the input pixel it was copied from (col2im).
-    MatMap<T> dcols(cols_.data(), pixels, taps_);
-    dcols = dy * ConstMatMap<T>(params_, out_channels_, taps_);
-    col2im(din, batch);
+    dw.setZero();
+    Eigen::Map<RowVec<T>>(grad_ + out_channels_ * taps_, out_channels_) =
+        ConstMatMap<T>(dout, batch * hw, out_channels_).colwise().sum();
+    ConstMatMap<T> w(params_, out_channels_, taps_);
+    if (din != nullptr) std::fill(din, din + batch * in_.size(), T(0));
+    for (Index b0 = 0; b0 < batch; b0 += chunk()) {
+      const Index samples = std::min(chunk(), batch - b0);
+      im2col(in, b0, samples);
+      MatMap<T> cols(cols_.data(), samples * hw, taps_);
+      ConstMatMap<T> dy(dout + b0 * hw * out_channels_, samples * hw, out_channels_);
+      dw.noalias() += dy.transpose() * cols;
+      if (din == nullptr) continue;
+      cols.noalias() = dy * w;
+      col2im(din, b0, samples);
+    }
   }
 
  private:
-  template <typename Visit>
-  void for_each_tap(Index b, Visit&& visit) const {
+  // The columns [lo, hi) of output x for which input x + kx - pad lies inside the image.
+  std::pair<Index, Index> inside_columns(Index kx) const {
+    const Index lo = std::clamp<Index>(pad_ - kx, 0, in_.width);
+    const Index hi = std::clamp<Index>(in_.width + pad_ - kx, lo, in_.width);
+    return {lo, hi};
+  }
+  // Visits every (output pixel, tap) pair of one output row whose input pixel is inside the
+  // image as body(column offset in cols_, input offset), and every outside one as
+  // outside(column offset): the ranges are computed once per tap, not tested per pixel.
+  Index chunk() const {
+    constexpr Index kChunkFloats = 1 << 16;  // 256 KB of float columns
+    return std::max<Index>(1, kChunkFloats / (in_.height * in_.width * taps_));
+  }
+  // Visits every (output pixel, tap) pair of output row oy of sample b (at position `slot` in
+  // the chunk) whose input pixel is inside the image as inside(column offset in cols_, input
+  // offset), and every other one as outside(column offset): the ranges are computed once per
+  // tap, not tested per pixel.
+  template <typename Inside, typename Outside>
+  void for_row_taps(Index b, Index slot, Index oy, Inside&& inside, Outside&& outside) const {
     const Index h = in_.height, w = in_.width, c = in_.channels;
-    for (Index oy = 0; oy < h; ++oy) {
-      for (Index ox = 0; ox < w; ++ox) {
-        const Index row = ((b * h + oy) * w + ox) * taps_;
-        for (Index ky = 0; ky < kernel_; ++ky) {
-          const Index iy = oy + ky - pad_;
-          for (Index kx = 0; kx < kernel_; ++kx) {
-            const Index ix = ox + kx - pad_;
-            const Index col = row + (ky * kernel_ + kx) * c;
-            const bool inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-            visit(col, inside ? ((b * h + iy) * w + ix) * c : Index(-1));
-          }
-        }
+    const Index row0 = (slot * h + oy) * w * taps_;
+    for (Index ky = 0; ky < kernel_; ++ky) {
+      const Index iy = oy + ky - pad_;
+      for (Index kx = 0; kx < kernel_; ++kx) {
+        const Index tap = (ky * kernel_ + kx) * c;
+        const auto [lo, hi] = iy >= 0 && iy < h ? inside_columns(kx) : std::pair<Index, Index>{w, w};
+        for (Index ox = 0; ox < lo; ++ox) outside(row0 + ox * taps_ + tap);
+        for (Index ox = hi; ox < w; ++ox) outside(row0 + ox * taps_ + tap);
+        if (lo >= hi) continue;
+        const Index in0 = ((b * h + iy) * w + kx - pad_) * c;
+        for (Index ox = lo; ox < hi; ++ox) inside(row0 + ox * taps_ + tap, in0 + ox * c);
       }
     }
   }
-  void im2col(const T* in, Index batch) {
+  // Columns of samples [b0, b0 + samples) into cols_.
+  void im2col(const T* in, Index b0, Index samples) {
     const Index c = in_.channels;
     T* cols = cols_.data();
-    for (Index b = 0; b < batch; ++b) {
-      for_each_tap(b, [&](Index col, Index pixel) {
-        if (pixel < 0) {
-          std::fill(cols + col, cols + col + c, T(0));
-        } else {
-          std::copy(in + pixel, in + pixel + c, cols + col);
-        }
-      });
+    for (Index slot = 0; slot < samples; ++slot) {
+      for (Index oy = 0; oy < in_.height; ++oy) {
+        for_row_taps(
+            b0 + slot, slot, oy,
+            [&](Index col, Index pixel) { for (Index k = 0; k < c; ++k) cols[col + k] = in[pixel + k]; },
+            [&](Index col) { for (Index k = 0; k < c; ++k) cols[col + k] = T(0); });
+      }
     }
   }
-  void col2im(T* din, Index batch) const {
+  void col2im(T* din, Index b0, Index samples) const {
     const Index c = in_.channels;
     const T* cols = cols_.data();
-    for (Index b = 0; b < batch; ++b) {
-      std::fill(din + b * in_.size(), din + (b + 1) * in_.size(), T(0));
-      for_each_tap(b, [&](Index col, Index pixel) {
-        if (pixel >= 0) {
-          for (Index k = 0; k < c; ++k) din[pixel + k] += cols[col + k];
-        }
-      });
+    for (Index slot = 0; slot < samples; ++slot) {
+      for (Index oy = 0; oy < in_.height; ++oy) {
+        for_row_taps(
+            b0 + slot, slot, oy,
+            [&](Index col, Index pixel) { for (Index k = 0; k < c; ++k) din[pixel + k] += cols[col + k]; },
+            [](Index) {});
+      }
     }
   }
 
@@ -254,26 +285,32 @@ class MaxPool final : public Layer<T> {
   void reserve(Index max_batch) override {
     argmax_.resize(static_cast<std::size_t>(max_batch * out_.size()));
   }
+  // Per output pixel the window's pixels are visited in row order, each a contiguous run of
+  // `channels` values, so the inner loop runs over channels (strict > keeps the first maximum).
   void forward(const T* in, T* out, Index batch) override {
     const Index c = in_.channels;
     for (Index b = 0; b < batch; ++b) {
       for (Index oy = 0; oy < out_.height; ++oy) {
         for (Index ox = 0; ox < out_.width; ++ox) {
           const Index o = ((b * out_.height + oy) * out_.width + ox) * c;
-          for (Index k = 0; k < c; ++k) {
-            T best = -std::numeric_limits<T>::infinity();
-            std::int64_t where = -1;
-            for (Index dy = 0; dy < size_; ++dy) {
-              for (Index dx = 0; dx < size_; ++dx) {
-                const Index i = ((b * in_.height + oy * size_ + dy) * in_.width + ox * size_ + dx) * c + k;
-                if (where < 0 || in[i] > best) {
-                  best = in[i];
-                  where = i;
+          T* best = out + o;
+          std::int64_t* where = argmax_.data() + o;
+          for (Index dy = 0; dy < size_; ++dy) {
+            for (Index dx = 0; dx < size_; ++dx) {
+              const Index i = ((b * in_.height + oy * size_ + dy) * in_.width + ox * size_ + dx) * c;
+              if (dy == 0 && dx == 0) {
+                for (Index k = 0; k < c; ++k) {
+                  best[k] = in[i + k];
+                  where[k] = i + k;
                 }
+                continue;
+              }
+              for (Index k = 0; k < c; ++k) {
+                const bool larger = in[i + k] > best[k];
+                best[k] = larger ? in[i + k] : best[k];
+                where[k] = larger ? i + k : where[k];
               }
             }
-            out[o + k] = best;
-            argmax_[static_cast<std::size_t>(o + k)] = where;
           }
         }
       }
