@@ -42,7 +42,9 @@ TEST(LandscapeCli, LineFromInitialToTrained) {
   ASSERT_EQ(doc["alpha"].size(), doc["loss"].size());
   // softmax starts from zeros: three classes give loss log(3) at alpha = 0.
   for (std::size_t k = 0; k < doc["alpha"].size(); ++k) {
-    if (doc["alpha"][k].get<double>() == 0.0) EXPECT_NEAR(doc["loss"][k].get<double>(), std::log(3.0), 1e-9);
+    if (doc["alpha"][k].get<double>() == 0.0) {
+      EXPECT_NEAR(doc["loss"][k].get<double>(), std::log(3.0), 1e-9);
+    }
   }
   std::filesystem::remove(out);
 }
