@@ -58,12 +58,13 @@ Printed print_product(double c, const Expr& m) {
   } else {
     place(m);
   }
-  // A coefficient 1/k with integer k goes under the line: x/2 rather than 0.5*x.
+  // A coefficient 1/k with integer k <= 1000 goes under the line: x/2 rather than 0.5*x.
   double den_coefficient = 1.0;
   // Not when the denominator is one sum: 2*(a + b) would read back as 2*a + 2*b.
   const bool lone_sum = denominator.size() == 1 && denominator[0].op() == Op::add;
-  if (c != 1.0 && c > 0 && c < 1 && is_small_integer(1.0 / c) && (1.0 / c) * c == 1.0 &&
-      !lone_sum) {
+  const bool bare_number = numerator.empty() && denominator.empty();
+  if (c != 1.0 && c > 0 && c < 1 && 1.0 / c <= 1000 && is_small_integer(1.0 / c) &&
+      (1.0 / c) * c == 1.0 && !lone_sum && !bare_number) {
     den_coefficient = 1.0 / c;
     c = 1.0;
   }
