@@ -255,19 +255,21 @@ class Run {
     const Index d = net_.inputs();
     const double scale = 1.0 / static_cast<double>(count);
     std::array<double, kMaxThreads> sums{};
-    pool_->run([&](int part) {
+    auto forward_backward = [&](int part) {
       const Index begin = count * part / parts, end = count * (part + 1) / parts;
       sums[static_cast<std::size_t>(part)] = part_net(part).loss_sum_and_grad(x + begin * d, y + begin, end - begin, scale);
-    });
+    };
+    pool_->run(forward_backward);
     const auto n = static_cast<Index>(net_.grad().size());
-    pool_->run([&](int part) {
+    auto add_gradients = [&](int part) {
       const Index begin = n * part / parts, end = n * (part + 1) / parts;
       T* grad = net_.grad().data();
       for (int other = 1; other < parts; ++other) {
         const T* add = part_net(other).grad().data();
         for (Index i = begin; i < end; ++i) grad[i] += add[i];
       }
-    });
+    };
+    pool_->run(add_gradients);
     double total = 0.0;
     for (int part = 0; part < parts; ++part) total += sums[static_cast<std::size_t>(part)];
     return total * scale;
@@ -289,7 +291,7 @@ class Run {
     const Index chunks = (n + kEvalChunk - 1) / kEvalChunk;
     std::vector<std::array<double, 3>> sums(static_cast<std::size_t>(chunks));  // loss, hits, residual^2
     const int parts = pool_->size();
-    pool_->run([&](int part) {
+    auto evaluate_chunks = [&](int part) {
       Network<T>& net = part_net(part);
       for (Index c = part; c < chunks; c += parts) {
         const Index start = c * kEvalChunk, rows = std::min(kEvalChunk, n - start);
@@ -302,7 +304,8 @@ class Run {
           sum[2] += (guess - y[start + i]) * (guess - y[start + i]);
         }
       }
-    });
+    };
+    pool_->run(evaluate_chunks);
     double loss = 0.0, hits = 0.0, residual = 0.0;
     for (const auto& sum : sums) {
       loss += sum[0];

@@ -15,36 +15,40 @@ WorkerPool::~WorkerPool() {
   for (auto& worker : workers_) worker.join();
 }
 
-void WorkerPool::run(const std::function<void(int)>& job) {
+void WorkerPool::run_impl(Trampoline call, void* context) {
   if (workers_.empty()) {
-    job(0);
+    call(context, 0);
     return;
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    job_ = &job;
+    call_ = call;
+    context_ = context;
     pending_ = static_cast<int>(workers_.size());
     ++generation_;
   }
   wake_.notify_all();
-  job(0);
+  call(context, 0);
   std::unique_lock<std::mutex> lock(mutex_);
   done_.wait(lock, [this] { return pending_ == 0; });
-  job_ = nullptr;
+  call_ = nullptr;
+  context_ = nullptr;
 }
 
 void WorkerPool::loop(int part) {
   std::uint64_t seen = 0;
   while (true) {
-    const std::function<void(int)>* job = nullptr;
+    Trampoline call = nullptr;
+    void* context = nullptr;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
       if (stop_) return;
       seen = generation_;
-      job = job_;
+      call = call_;
+      context = context_;
     }
-    (*job)(part);
+    call(context, part);
     bool last = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);

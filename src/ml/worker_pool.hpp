@@ -6,7 +6,6 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -23,16 +22,22 @@ class WorkerPool {
 
   int size() const { return static_cast<int>(workers_.size()) + 1; }
   // Runs job(part) for every part in [0, size()) and returns when all are done. The job must
-  // not throw.
-  void run(const std::function<void(int part)>& job);
+  // not throw. No allocation: the job is passed by address.
+  template <typename Job>
+  void run(Job& job) {
+    run_impl([](void* context, int part) { (*static_cast<Job*>(context))(part); }, &job);
+  }
 
  private:
+  using Trampoline = void (*)(void* context, int part);
+  void run_impl(Trampoline call, void* context);
   void loop(int part);
 
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_, done_;
-  const std::function<void(int)>* job_ = nullptr;
+  Trampoline call_ = nullptr;
+  void* context_ = nullptr;
   std::uint64_t generation_ = 0;
   int pending_ = 0;
   bool stop_ = false;
