@@ -58,12 +58,20 @@ Expr intern(Op op, double value, std::string_view name, std::vector<Expr> args) 
   std::shared_ptr<const Node> found;
   {
     std::lock_guard lock(t.mutex);
-    auto [first, last] = t.nodes.equal_range(hash);
-    for (auto it = first; it != last; ++it) {
-      if (auto node = it->second.lock(); node && same_node(*node, op, value, name, args)) {
+    // Expired entries of this hash are dropped on the way: a node that is built and freed
+    // over and over (constant 1) must not leave a growing chain behind.
+    auto [it, last] = t.nodes.equal_range(hash);
+    while (it != last) {
+      auto node = it->second.lock();
+      if (!node) {
+        it = t.nodes.erase(it);
+        continue;
+      }
+      if (same_node(*node, op, value, name, args)) {
         found = std::move(node);
         break;
       }
+      ++it;
     }
     if (!found) {
       auto node = std::make_shared<Node>();
