@@ -101,6 +101,17 @@ TEST(Var, MinAndMaxRouteTheGradientToTheChosenArgument) {
   EXPECT_EQ(gradient(fmin, x), Vec((Vec(2) << 1.0, 1.0).finished()));
 }
 
+TEST(Var, GenericCodeWithIntLiteralsAndStdUsingDeclarationsCompilesAndDifferentiates) {
+  // f(x) = max(x, 1)^2 * 2 + sqrt(x) / 4 - 3 at x = 4: f' = 2 * 2x + 1 / (8 sqrt x) = 16.0625
+  auto f = [](const auto& v) {
+    using std::max, std::pow, std::sqrt;
+    return pow(max(v[0], 1.0), 2) * 2 + sqrt(v[0]) / 4 - 3;
+  };
+  const Vec x = Vec::Constant(1, 4.0);
+  EXPECT_DOUBLE_EQ(gradient(f, x)[0], 16.0625);
+  EXPECT_DOUBLE_EQ(value(f, x), 16.0 * 2 + 0.5 - 3);
+}
+
 TEST(Var, ComparisonsLookAtValues) {
   const Var a(1.0), b(2.0);
   EXPECT_TRUE(a < b && a <= b && b > a && b >= a && a == 1.0 && 1.0 == a && a < 1.5 && 0.5 < a);
