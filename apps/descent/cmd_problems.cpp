@@ -1,8 +1,10 @@
 // `descent problems [--json]`: the built-in test functions (name, formula, start, minimum), each
 // usable as EXPR of `descent minimize`.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -46,14 +48,30 @@ int run_problems(bool json) {
     std::cout << nlohmann::json{{"problems", doc}}.dump(2) << '\n';
     return 0;
   }
-  Table table({"name", "dim", "start", "minimum", "at", "formula"});
+  // Text columns read best left-aligned (Table right-aligns), so the rows are laid out here.
+  std::vector<std::vector<std::string>> rows = {{"name", "dim", "start", "minimum", "at", "formula"}};
   for (const auto& p : all) {
     std::string at = point_text(p.minimizers.front());
     if (p.minimizers.size() > 1) at += fmt::format(" and {} more", p.minimizers.size() - 1);
-    table.add_row({p.name, std::to_string(p.variables.size()), point_text(p.start),
-                   fmt_num(p.minimum, 8), at, p.formula});
+    rows.push_back({p.name, std::to_string(p.variables.size()), point_text(p.start),
+                    fmt_num(p.minimum, 8), at, p.formula});
   }
-  table.print(std::cout);
+  std::vector<std::size_t> width(rows.front().size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    std::string line;
+    for (std::size_t c = 0; c < rows[r].size(); ++c) {
+      line += c + 1 < rows[r].size() ? fmt::format("{:<{}}  ", rows[r][c], width[c]) : rows[r][c];
+    }
+    std::cout << line << '\n';
+    if (r == 0) {
+      std::string rule;
+      for (std::size_t c = 0; c < width.size(); ++c) rule += std::string(width[c], '-') + "  ";
+      std::cout << rule.substr(0, rule.size() - 2) << '\n';
+    }
+  }
   std::cout << "\nTry: descent minimize rosenbrock   (a problem name works as EXPR; --at "
                "defaults to its start)\n";
   return 0;
