@@ -179,6 +179,7 @@ Panel contour_panel(const FunctionView& view, const std::vector<LabeledRun>& run
   panel.y = {view.variables[1], r.y_lo, r.y_hi, false};
   panel.equal_aspect = true;
   panel.legend = LegendPlace::outside;  // paths fill the corners of a contour plot
+  panel.colorbar = "f(" + view.variables[0] + ", " + view.variables[1] + ")";
   add_contours(panel, view, r, options);
   if (options.arrows) add_arrows(panel, view, r);
   for (std::size_t i = 0; i < runs.size(); ++i) {

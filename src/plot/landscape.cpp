@@ -104,6 +104,8 @@ Figure surface_figure(const Grid& surface, const std::string& title, std::size_t
   panel.x = {"direction 1 (filter-normalized)", surface.x_lo, surface.x_hi, false};
   panel.y = {"direction 2 (filter-normalized)", surface.y_lo, surface.y_hi, false};
   panel.equal_aspect = true;
+  panel.legend = LegendPlace::outside;
+  panel.colorbar = "training loss";
   std::vector<double> lv = contour_levels(surface.values, levels);
   for (double level : lv) panel.contours.push_back({level, trace_contour(surface, level)});
   panel.fill = ContourFill{surface, std::move(lv)};

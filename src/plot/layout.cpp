@@ -116,6 +116,7 @@ FigureLayout layout(const Figure& figure) {
       std::size_t chars = 0;
       for (const auto& label : panel.legend_labels()) chars = std::max(chars, label.size());
       legend_w = chars == 0 ? 0.0 : std::min((6.7 * static_cast<double>(chars) + 50.0) * s, 0.45 * pl.outer.w);
+      if (panel.fill && !panel.colorbar.empty()) legend_w = std::max(legend_w, 110.0 * s);
       right += legend_w;
     }
     pl.plot = {pl.outer.x + left, pl.outer.y + head, std::max(pl.outer.w - left - right, 10.0),

@@ -58,11 +58,14 @@ void Painter::panel(const Panel& panel, const PanelLayout& pl) {
   if (panel.fill) contour_fill(*panel.fill, pl);
   contour_lines(panel, pl);
   arrows(panel, pl);
-  for (const auto& s : panel.series) series(s, pl);
+  // Every halo first, then every line: a later path's halo never hides an earlier path.
+  for (const auto& s : panel.series) series(s, pl, true);
+  for (const auto& s : panel.series) series(s, pl, false);
   for (const auto& p : panel.points) point(p, pl);
   cairo_restore(cr_);
   axes(panel, pl);
-  legend(panel, pl);
+  const double below_legend = legend(panel, pl);
+  if (panel.fill && !panel.colorbar.empty() && pl.legend.w > 0.0) colorbar(panel, pl, below_legend);
 }
 
 void Painter::contour_fill(const ContourFill& fill, const PanelLayout& pl) {
@@ -163,18 +166,21 @@ void Painter::stroke_pixels(const std::vector<Point2>& pixels, const Rect& clip)
   ++report_.shapes;
 }
 
-void Painter::series(const Series& s, const PanelLayout& pl) {
+void Painter::series(const Series& s, const PanelLayout& pl, bool halo_pass) {
   std::vector<Point2> pixels;
   const std::size_t n = std::min(s.x.size(), s.y.size());
   pixels.reserve(n);
   for (std::size_t i = 0; i < n; ++i) pixels.push_back(pl.to_pixel(s.x[i], s.y[i]));
   cairo_set_line_join(cr_, CAIRO_LINE_JOIN_ROUND);
-  if (s.line_width > 0.0) {
-    if (s.halo) {
+  if (halo_pass) {
+    if (s.halo && s.line_width > 0.0) {
       cairo_set_source_rgba(cr_, 1.0, 1.0, 1.0, 0.75);
       cairo_set_line_width(cr_, (s.line_width + 2.2) * s_);
       stroke_pixels(pixels, pl.plot);
     }
+    return;
+  }
+  if (s.line_width > 0.0) {
     set_color(s.color);
     cairo_set_line_width(cr_, s.line_width * s_);
     if (s.dashed) {

@@ -33,10 +33,12 @@ class Painter {
   void contour_fill(const ContourFill& fill, const PanelLayout& pl);
   void contour_lines(const Panel& panel, const PanelLayout& pl);
   void arrows(const Panel& panel, const PanelLayout& pl);
-  void series(const Series& s, const PanelLayout& pl);
+  void series(const Series& s, const PanelLayout& pl, bool halo_pass);
   void point(const PointMark& p, const PanelLayout& pl);
   void axes(const Panel& panel, const PanelLayout& pl);
-  void legend(const Panel& panel, const PanelLayout& pl);
+  // Returns the bottom of the legend box (its top when there is no legend).
+  double legend(const Panel& panel, const PanelLayout& pl);
+  void colorbar(const Panel& panel, const PanelLayout& pl, double top);
 
   // A polyline in pixels, clipped to `clip` grown by a margin, broken at non-finite points.
   void stroke_pixels(const std::vector<Point2>& pixels, const Rect& clip);

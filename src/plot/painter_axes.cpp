@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numbers>
 
+#include <fmt/format.h>
+
 #include "painter.hpp"
 
 namespace descent::plot::detail {
@@ -126,7 +128,7 @@ void Painter::axes(const Panel& panel, const PanelLayout& pl) {
   }
 }
 
-void Painter::legend(const Panel& panel, const PanelLayout& pl) {
+double Painter::legend(const Panel& panel, const PanelLayout& pl) {
   struct Entry {
     std::string label;
     const Series* series = nullptr;
@@ -139,7 +141,7 @@ void Painter::legend(const Panel& panel, const PanelLayout& pl) {
   for (const auto& p : panel.points) {
     if (!p.label.empty()) entries.push_back({p.label, nullptr, &p});
   }
-  if (entries.empty() || panel.legend == LegendPlace::none) return;
+  if (entries.empty() || panel.legend == LegendPlace::none) return pl.legend.y;
 
   const double size = 11.5 * s_;
   const double row = 17.0 * s_;
@@ -228,6 +230,43 @@ void Painter::legend(const Panel& panel, const PanelLayout& pl) {
     report_.texts.push_back("legend: " + e.label);
     report_.legend.push_back(e.label);
     text(e.label, x0 + sample + pad, cy, size, Align::start, Align::middle);
+  }
+  return box.y + box.h;
+}
+
+void Painter::colorbar(const Panel& panel, const PanelLayout& pl, double top) {
+  const auto& levels = panel.fill->levels;
+  if (levels.empty()) return;
+  const double size = 11.0 * s_;
+  const double title_y = top + 22.0 * s_;
+  const double y0 = title_y + 10.0 * s_;
+  const double y1 = pl.plot.y + pl.plot.h;
+  if (y1 - y0 < 60.0 * s_) return;  // no room under the legend
+  const double x0 = pl.legend.x + 4.0 * s_;
+  const double bar_w = 14.0 * s_;
+  report_.texts.push_back("colorbar: " + panel.colorbar);
+  text(panel.colorbar, x0, title_y, size, Align::start, Align::end);
+  // Bands bottom (lowest) to top, equally tall whatever the level spacing; edges labelled.
+  const std::size_t bands = levels.size() + 1;
+  const double band_h = (y1 - y0) / static_cast<double>(bands);
+  for (std::size_t b = 0; b < bands; ++b) {
+    set_color(viridis(static_cast<double>(b) / static_cast<double>(levels.size())).mix(kWhite, panel.fill->lighten));
+    cairo_rectangle(cr_, x0, y1 - band_h * static_cast<double>(b + 1), bar_w, band_h + 0.5);
+    cairo_fill(cr_);
+  }
+  cairo_set_source_rgb(cr_, 0.2, 0.2, 0.2);
+  cairo_set_line_width(cr_, 0.8 * s_);
+  cairo_rectangle(cr_, x0, y0, bar_w, y1 - y0);
+  cairo_stroke(cr_);
+  ++report_.shapes;
+  // About one label per 28 px.
+  const std::size_t every = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(28.0 * s_ / band_h)));
+  for (std::size_t k = 0; k < levels.size(); k += every) {
+    const double y = y1 - band_h * static_cast<double>(k + 1);
+    cairo_move_to(cr_, x0 + bar_w, y);
+    cairo_line_to(cr_, x0 + bar_w + 3.0 * s_, y);
+    cairo_stroke(cr_);
+    text(fmt::format("{:.3g}", levels[k]), x0 + bar_w + 5.0 * s_, y, size * 0.95, Align::start, Align::middle);
   }
 }
 

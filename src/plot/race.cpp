@@ -126,4 +126,17 @@ void save_minimize_plot(const std::string& path, const Target& target, const Lab
   save(figure, path);
 }
 
+void save_minimize_plot(const std::string& path, const std::string& expr, const std::string& formula,
+                        const std::vector<std::string>& variables, const LabeledRun& run) {
+  Target target;
+  target.title = formula;
+  target.formula = formula;
+  target.variables = variables;
+  if (const optim::Problem* problem = optim::find_problem(expr)) {
+    target.title = fmt::format("{}: {}", problem->name, problem->formula);
+    if (problem->variables == variables) target.minimizers = problem->minimizers;
+  }
+  save_minimize_plot(path, target, run);
+}
+
 }  // namespace descent::plot

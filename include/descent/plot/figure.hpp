@@ -83,6 +83,8 @@ struct Panel {
   Axis y{};
   bool equal_aspect = false;  // one data unit is as long on x as on y (contour plots)
   std::optional<ContourFill> fill{};
+  std::string colorbar{};  // non-empty: a colour bar of the fill's levels, titled by this text,
+                           // drawn in the outside legend's column
   std::vector<ContourLine> contours{};
   Color contour_color{1.0, 1.0, 1.0, 0.55};
   std::vector<Arrow> arrows{};

@@ -61,4 +61,9 @@ RaceResult race(const RaceOptions& options);
 void save_minimize_plot(const std::string& path, const Target& target, const LabeledRun& run,
                         const PathsOptions& options = {}, int width = 1200, int height = 560);
 
+// The same for the minimize command's own task: `expr` as typed (a problem name gives the
+// title and the minimizers), the formula and variables it resolved to.
+void save_minimize_plot(const std::string& path, const std::string& expr, const std::string& formula,
+                        const std::vector<std::string>& variables, const LabeledRun& run);
+
 }  // namespace descent::plot
