@@ -13,6 +13,8 @@
 
 #include "args.hpp"
 #include "command.hpp"
+#include "descent/plot/race.hpp"
+#include "descent/plot/render.hpp"
 #include "descent/optim/minimize.hpp"
 #include "descent/optim/objectives.hpp"
 #include "descent/optim/problems.hpp"
@@ -38,6 +40,7 @@ struct MinimizeArgs {
   bool maximize = false;
   bool trace = false;
   bool json = false;
+  std::string plot;  // --plot FILE: the paths and convergence picture (plot module)
 };
 
 // What to minimize: the formula, its variables in --at's order, and the start.
@@ -158,6 +161,7 @@ void print_human(const Task& task, const optim::Optimizer& optimizer,
 
 int run_minimize(const MinimizeArgs& a) {
   const Task task = make_task(a);
+  if (!a.plot.empty()) plot::format_from_path(a.plot);  // a bad extension fails before the run
   auto optimizer = optim::make_optimizer(task.optimizer);
   auto schedule = optim::make_schedule(a.schedule, optimizer->lr());
   const optim::Objective objective =
@@ -169,7 +173,7 @@ int run_minimize(const MinimizeArgs& a) {
   const std::int64_t stride = task.steps <= kFullTableSteps ? 1 : std::max<std::int64_t>(1, task.steps / 40);
   const bool progress = !a.json && stderr_is_terminal() && task.steps >= 100000;
   optim::MinimizeOptions options{.steps = task.steps, .tol = a.tol, .maximize = a.maximize,
-                                 .trace = a.trace};
+                                 .trace = a.trace || !a.plot.empty()};
   if (!a.json) {
     options.on_step = [&](const optim::StepInfo& info) {
       if (info.step < 10 || info.step % stride == 0) {
@@ -182,8 +186,12 @@ int run_minimize(const MinimizeArgs& a) {
     };
   }
   // The summary (with its trace when asked) stays available for output below.
-  const RunSummary summary = optim::minimize(objective, task.start, *optimizer, schedule.get(), options);
+  RunSummary summary = optim::minimize(objective, task.start, *optimizer, schedule.get(), options);
   if (progress) std::fprintf(stderr, "\r    \r");
+  if (!a.plot.empty()) {
+    plot::save_minimize_plot(a.plot, a.expression, task.formula, task.variables, {task.optimizer, summary});
+    if (!a.trace) summary.trace.clear();  // traced for the picture only
+  }
 
   if (a.json) {
     print_json(task, *optimizer, *schedule, summary);
@@ -215,6 +223,7 @@ RunFn setup(CLI::App& sub) {
   sub.add_flag("--maximize", a->maximize, "ascend instead");
   sub.add_flag("--trace", a->trace, "include every step in the JSON output");
   sub.add_flag("--json", a->json, "print one JSON document");
+  sub.add_option("--plot", a->plot, "also draw the path and convergence to FILE (.svg, .png, .pdf)");
   return [a] { return run_minimize(*a); };
 }
 

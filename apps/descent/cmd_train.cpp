@@ -12,6 +12,8 @@
 #include "descent/core/error.hpp"
 #include "descent/ml/checkpoint.hpp"
 #include "descent/ml/trainer.hpp"
+#include "descent/plot/render.hpp"
+#include "descent/plot/training_plot.hpp"
 #include "output.hpp"
 
 namespace descent::cli {
@@ -24,6 +26,7 @@ struct TrainArgs {
   ml::TrainOptions options;
   bool no_standardize = false;
   bool json = false;
+  std::string plot;  // --plot FILE: loss and accuracy per epoch (plot module)
   // Which flags were given (a resume takes the others from its checkpoint).
   CLI::Option* model_flag = nullptr;
   CLI::Option* optimizer_flag = nullptr;
@@ -142,13 +145,14 @@ RunFn setup(CLI::App& sub) {
   a->clip_value_flag = sub.add_option("--clip-value", o.clip_value, "clip every gradient entry to [-X, X]");
   sub.add_option("--threads", o.threads, "threads for the linear algebra (default: all cores)");
   sub.add_flag("--json", a->json, "print one JSON document");
-  // The plot module adds --plot FILE here, drawing result.history (ml::TrainingHistory).
+  sub.add_option("--plot", a->plot, "also draw loss and accuracy per epoch to FILE (.svg, .png, .pdf)");
 
   return [a]() {
     auto& opts = a->options;
     if (!opts.resume.empty()) fill_from_checkpoint(*a);
     opts.batch_size = parse_batch_size(a->batch_size);
     opts.standardize = !a->no_standardize;
+    if (!a->plot.empty()) plot::format_from_path(a->plot);  // a bad extension fails before training
     const ml::LabeledData data = ml::load_labeled(a->data, {.target = a->target});
 
     ml::TrainCallbacks callbacks;
@@ -160,6 +164,9 @@ RunFn setup(CLI::App& sub) {
     }
     const ml::TrainResult result = ml::train(data, opts, callbacks);
     if (progress) std::cerr << "\r\033[K" << std::flush;
+    if (!a->plot.empty()) {
+      plot::save_training_plot(a->plot, result.history, fmt::format("{} on {}", result.model, a->data));
+    }
 
     if (a->json) {
       std::cout << to_json(*a, result).dump(2) << '\n';
