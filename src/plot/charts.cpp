@@ -307,7 +307,9 @@ Figure paths_figure(const FunctionView& view, const std::vector<LabeledRun>& run
 
 Figure minimize_figure(const FunctionView& view, const LabeledRun& run, const PathsOptions& options,
                        int width, int height) {
-  Figure figure = paths_figure(view, {run}, options, width, height);
+  // Drawn as if alone in its half, so an automatic range fits the half's shape.
+  Figure figure = paths_figure(view, {run}, options, width / 2, height);
+  figure.width = width;
   figure.columns = 2;
   figure.panels.push_back(convergence_panel({run}));
   return figure;
@@ -320,9 +322,19 @@ Figure training_figure(const std::vector<EpochPoint>& epochs, const std::string&
   Panel& loss = figure.add_panel("loss");
   loss.x.label = "epoch";
   loss.y.label = "loss";
+  // Log scale when the losses are positive and span more than a decade or so.
   bool positive = true;
-  for (const auto& e : epochs) positive = positive && !(e.train_loss <= 0.0) && !(e.test_loss <= 0.0);
-  loss.y.log = positive;
+  double lo = INFINITY, hi = 0.0;
+  for (const auto& e : epochs) {
+    positive = positive && !(e.train_loss <= 0.0) && !(e.test_loss <= 0.0);
+    for (double v : {e.train_loss, e.test_loss}) {
+      if (std::isfinite(v)) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+    }
+  }
+  loss.y.log = positive && hi > 20.0 * lo;
   Series train{.color = palette(6), .line_width = 1.8, .marker = markers ? Marker::circle : Marker::none,
                .marker_size = 2.4, .label = "train loss"};
   Series test{.color = palette(0), .line_width = 1.8, .dashed = true,

@@ -47,8 +47,8 @@ void resolve_axis(const Axis& axis, Extent data, bool is_x, double& lo, double& 
   hi = data.hi;
   if (axis.log) {
     if (hi / lo < 10.0) {
-      lo /= 1.5;
-      hi *= 1.5;
+      lo /= 1.15;
+      hi *= 1.15;
     } else {
       lo = std::pow(10.0, std::floor(std::log10(lo) + 1e-9));
       hi = std::pow(10.0, std::ceil(std::log10(hi) - 1e-9));

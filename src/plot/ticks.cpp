@@ -74,6 +74,13 @@ std::vector<Tick> log_ticks(double lo, double hi) {
     }
     std::sort(ticks.begin(), ticks.end(), [](const Tick& a, const Tick& b) { return a.value < b.value; });
   }
+  if (ticks.size() < 3) {
+    // Less than a decade: plain 1-2-5 ticks read better than one lonely power of ten.
+    ticks.clear();
+    for (const auto& t : linear_ticks(lo, hi, 5)) {
+      if (t.value > 0.0) ticks.push_back(t);
+    }
+  }
   return ticks;
 }
 
