@@ -12,6 +12,7 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <type_traits>
 #include <vector>
 
 #include "descent/autodiff/dual.hpp"
@@ -20,94 +21,195 @@
 
 namespace descent::autodiff {
 
-// A Wengert list. Node i stands for one intermediate value y_i with at most two arguments:
-//   dy_i = da * dy_a + db * dy_b
-// Node 0 is the "null" node that inputs point to. A unary node points its unused second
-// argument at itself with partial 0: the reverse sweep stays branch-free and never funnels
-// unrelated nodes through one shared slot (which would serialize the sweep). Storage is reused
-// after clear(): repeated gradients of the same function do not allocate once warm.
+template <class S>
+class BasicVar;
+
+// Compile-time expression templates: an arithmetic expression of BasicVar values (a + b * c,
+// 100 * a * a, x / 5) builds a small value-holding object instead of recording each operation;
+// converting it to a BasicVar records ONE tape statement holding the partial derivative of the
+// whole expression with respect to each variable in it (Adept / CoDiPack style). Operands are
+// held by value (a BasicVar is a value and an index), so `auto e = sin(x) * y;` never dangles.
+// An expression type E has: Scalar, value(), kArgs (most variables it can hold), and
+// partials<kSlot>(sink, w), which hands sink.add<slot>(index, w * d value / d variable) for its
+// n-th variable at slot kSlot + n.
+template <class E>
+concept Expression = requires { requires std::remove_cvref_t<E>::kIsExpression; };
+
+template <class E>
+concept IsBasicVar = requires { requires std::remove_cvref_t<E>::kIsVar; };
+
+// An expression that is not itself a BasicVar (math functions materialize these first).
+template <class E>
+concept CompoundExpression = Expression<E> && !IsBasicVar<E>;
+
+// A plain number next to an expression (int literals included).
+template <class C>
+concept Constant = std::is_arithmetic_v<std::remove_cvref_t<C>>;
+
+namespace detail {
+// The weight 1 handed to an expression's root: multiplying by it is free (for dual numbers
+// 1 * x is not foldable by the compiler, as 0 * inf is not 0).
+struct UnitWeight {};
+template <class S>
+S weight_value(const S& w) {
+  return w;
+}
+template <class S>
+S weight_value(UnitWeight) {
+  return S(1.0);
+}
+template <class S, class X>
+S times(const S& w, const X& x) {
+  return w * x;
+}
+template <class S, class X>
+S times(UnitWeight, const X& x) {
+  return S(x);
+}
+template <class S>
+S negated(const S& w) {
+  return -w;
+}
+template <class S>
+S negated(UnitWeight) {
+  return S(-1.0);
+}
+}  // namespace detail
+
+// Writes an expression's (index, partial) pairs into tape storage, at positions known at
+// compile time (the n-th variable of the expression goes to slot n). A constant operand (index
+// 0) keeps its slot: its partial lands on the null statement's adjoint, which nothing reads.
+// `any` tells whether the expression holds a variable at all.
+template <class S>
+struct ArgSink {
+  std::uint32_t* index;
+  S* partial;
+  std::uint32_t any = 0;
+  template <std::size_t kSlot>
+  void add(std::uint32_t i, const S& p) {
+    index[kSlot] = i;
+    partial[kSlot] = p;
+    any |= i;
+  }
+};
+
+// A Wengert list of statements. Statement i stands for one intermediate value y_i:
+//   dy_i = sum over its arguments k of partial_k * dy_{index_k}
+// with the arguments of statement i at [end(i - 1), end(i)) in two parallel arrays (4-byte
+// indices, partials). Statement 0 is the "null" statement of constants; inputs have no
+// arguments. Storage is reused after clear(): repeated gradients of the same function do not
+// allocate once warm.
 template <class S>
 class Tape {
  public:
-  struct Node {
-    std::uint32_t a;
-    std::uint32_t b;
-    S da;
-    S db;
-  };
-
   Tape() { clear(); }
 
-  // Forgets all nodes (keeps the memory).
+  // Forgets all statements (keeps the memory).
   void clear() {
     if (capacity_ == 0) reserve(1024);
-    nodes_.get()[0] = {0, 0, S(0.0), S(0.0)};
+    end_.get()[0] = 0;
     size_ = 1;
+    args_ = 0;
   }
-  // Makes room for `nodes` nodes in all (keeps those recorded).
+  // Makes room for `nodes` statements with two arguments each on average (keeps those recorded).
   void reserve(std::size_t nodes) {
-    if (nodes <= capacity_) return;
-    // Raw storage: Node is an implicit-lifetime aggregate, and untouched capacity costs no
-    // page faults.
-    NodeBuffer bigger(static_cast<Node*>(std::malloc(nodes * sizeof(Node))));
-    if (!bigger) throw std::bad_alloc();
-    if (size_ > 0) std::memcpy(bigger.get(), nodes_.get(), size_ * sizeof(Node));
-    nodes_ = std::move(bigger);
-    capacity_ = nodes;
+    reserve_statements(nodes);
+    reserve_args(2 * nodes);
   }
   std::size_t size() const { return size_; }
 
   // Records y with dy = da * dx_a + db * dx_b; returns its index.
   std::uint32_t push(std::uint32_t a, const S& da, std::uint32_t b, const S& db) {
-    if (size_ == capacity_) grow();
-    nodes_.get()[size_] = {a, b, da, db};
+    if (size_ == capacity_ || args_ + 2 > arg_capacity_) grow(2);
+    arg_index_.get()[args_] = a;
+    arg_partial_.get()[args_] = da;
+    arg_index_.get()[args_ + 1] = b;
+    arg_partial_.get()[args_ + 1] = db;
+    args_ += 2;
+    end_.get()[size_] = static_cast<std::uint32_t>(args_);
     return static_cast<std::uint32_t>(size_++);
   }
   // Records y with dy = da * dx_a.
   std::uint32_t push(std::uint32_t a, const S& da) {
-    if (size_ == capacity_) grow();
-    const auto self = static_cast<std::uint32_t>(size_);
-    nodes_.get()[size_++] = {a, self, da, S(0.0)};
-    return self;
+    if (size_ == capacity_ || args_ + 1 > arg_capacity_) grow(1);
+    arg_index_.get()[args_] = a;
+    arg_partial_.get()[args_] = da;
+    args_ += 1;
+    end_.get()[size_] = static_cast<std::uint32_t>(args_);
+    return static_cast<std::uint32_t>(size_++);
   }
   // A new independent variable (a leaf).
-  std::uint32_t push_input() { return push(0, S(0.0), 0, S(0.0)); }
-
-  // Reverse sweep from node `output` seeded with dy_output = seed, down to node `stop` + 1
-  // (pass the last input's index when all inputs were recorded first: nothing below them has
-  // arguments). Afterwards adjoint(i) is d output / d y_i for every node up to `output`.
-  void backward(std::uint32_t output, const S& seed = S(1.0), std::uint32_t stop = 0) {
-    adjoints_.assign(size_, S(0.0));
-    if (output == 0) return;  // a constant output: every derivative is zero
-    adjoints_[output] = seed;
-    const Node* nodes = nodes_.get();
-    S* adj = adjoints_.data();
-    for (std::uint32_t i = output; i > stop; --i) {
-      const Node& n = nodes[i];
-      const S g = adj[i];
-      adj[n.a] += n.da * g;
-      adj[n.b] += n.db * g;
-    }
+  std::uint32_t push_input() {
+    if (size_ == capacity_) grow(0);
+    end_.get()[size_] = static_cast<std::uint32_t>(args_);
+    return static_cast<std::uint32_t>(size_++);
   }
+  // Records the expression e as one statement; returns its index, or 0 when e holds no
+  // variable (a constant records nothing).
+  template <class E>
+  std::uint32_t record(const E& e) {
+    constexpr std::size_t k = std::remove_cvref_t<E>::kArgs;
+    if (size_ == capacity_ || args_ + k > arg_capacity_) grow(k);
+    ArgSink<S> sink{arg_index_.get() + args_, arg_partial_.get() + args_};
+    e.template partials<0>(sink, detail::UnitWeight{});
+    if (sink.any == 0) return 0;
+    args_ += k;
+    end_.get()[size_] = static_cast<std::uint32_t>(args_);
+    return static_cast<std::uint32_t>(size_++);
+  }
+
+  // Reverse sweep from statement `output` seeded with dy_output = seed, down to statement
+  // `stop` + 1 (pass the last input's index when all inputs were recorded first: nothing below
+  // them has arguments). Afterwards adjoint(i) is d output / d y_i for every statement up to
+  // `output`.
+  void backward(std::uint32_t output, const S& seed = S(1.0), std::uint32_t stop = 0);
   const S& adjoint(std::uint32_t i) const { return adjoints_[i]; }
 
  private:
-  [[gnu::cold, gnu::noinline]] void grow() {
-    constexpr std::size_t kMaxNodes = std::numeric_limits<std::uint32_t>::max();
-    if (capacity_ >= kMaxNodes) {
-      throw Error(ErrorCode::internal, "autodiff: tape exceeds 2^32 nodes");
+  struct Free {
+    void operator()(void* p) const { std::free(p); }
+  };
+  template <class T>
+  using Buffer = std::unique_ptr<T, Free>;
+
+  // Raw storage: the element types are implicit-lifetime, and untouched capacity costs no page
+  // faults.
+  template <class T>
+  static void resize_buffer(Buffer<T>& buffer, std::size_t used, std::size_t count) {
+    Buffer<T> bigger(static_cast<T*>(std::malloc(count * sizeof(T))));
+    if (!bigger) throw std::bad_alloc();
+    if (used > 0) std::memcpy(bigger.get(), buffer.get(), used * sizeof(T));
+    buffer = std::move(bigger);
+  }
+  void reserve_statements(std::size_t count) {
+    if (count <= capacity_) return;
+    resize_buffer(end_, size_, count);
+    capacity_ = count;
+  }
+  void reserve_args(std::size_t count) {
+    if (count <= arg_capacity_) return;
+    resize_buffer(arg_index_, args_, count);
+    resize_buffer(arg_partial_, args_, count);
+    arg_capacity_ = count;
+  }
+  [[gnu::cold, gnu::noinline]] void grow(std::size_t args) {
+    constexpr std::size_t kMax = std::numeric_limits<std::uint32_t>::max();
+    if (size_ >= kMax || args_ + args > kMax) {
+      throw Error(ErrorCode::internal, "autodiff: tape exceeds 2^32 statements or arguments");
     }
-    reserve(std::min(kMaxNodes, capacity_ * 2));
+    if (size_ == capacity_) reserve_statements(std::min(kMax, capacity_ * 2));
+    if (args_ + args > arg_capacity_) {
+      reserve_args(std::min(kMax, std::max(arg_capacity_ * 2, args_ + args)));
+    }
   }
 
-  struct Free {
-    void operator()(Node* p) const { std::free(p); }
-  };
-  using NodeBuffer = std::unique_ptr<Node, Free>;
-
-  NodeBuffer nodes_;  // nodes_[0, size_) are recorded
-  std::size_t size_ = 0;
+  Buffer<std::uint32_t> end_;          // end_[i]: one past statement i's last argument
+  Buffer<std::uint32_t> arg_index_;    // arguments [0, args_) are recorded
+  Buffer<S> arg_partial_;
+  std::size_t size_ = 0;  // statements
   std::size_t capacity_ = 0;
+  std::size_t args_ = 0;
+  std::size_t arg_capacity_ = 0;
   std::vector<S> adjoints_;
 };
 
@@ -118,14 +220,23 @@ struct ActiveTape {
 };
 
 // A scalar that records its computation. Constants (built from a double) live at index 0 and
-// record nothing; operations on two constants stay constants.
+// record nothing; operations on constants only stay constants. Arithmetic on BasicVar builds an
+// expression (above) that records one statement when it becomes a BasicVar again.
 template <class S>
 class BasicVar {
  public:
   using Scalar = S;
+  static constexpr bool kIsExpression = true;
+  static constexpr bool kIsVar = true;
+  static constexpr std::size_t kArgs = 1;
 
   constexpr BasicVar() = default;
   constexpr BasicVar(double constant) : value_(constant) {}  // NOLINT: implicit, like a literal
+  // Records an expression of variables (implicit, so `Var y = a * b + c;` and returning an
+  // expression from a function returning Var work).
+  template <CompoundExpression E>
+    requires std::is_same_v<typename E::Scalar, S>
+  BasicVar(const E& e) : value_(e.value()), index_(record(e)) {}  // NOLINT: implicit
   static BasicVar make(const S& value, std::uint32_t index) {
     BasicVar v;
     v.value_ = value;
@@ -136,15 +247,32 @@ class BasicVar {
   const S& value() const { return value_; }
   std::uint32_t index() const { return index_; }
   bool is_constant() const { return index_ == 0; }
+  // Hands the sink (index, w) at slot kSlot.
+  template <std::size_t kSlot, class Sink, class W>
+  void partials(Sink& sink, const W& w) const {
+    sink.template add<kSlot>(index_, detail::weight_value<S>(w));
+  }
 
-  BasicVar& operator+=(const BasicVar& o) { return *this = *this + o; }
-  BasicVar& operator-=(const BasicVar& o) { return *this = *this - o; }
-  BasicVar& operator*=(const BasicVar& o) { return *this = *this * o; }
-  BasicVar& operator/=(const BasicVar& o) { return *this = *this / o; }
-  BasicVar& operator+=(double o) { return *this = *this + o; }
-  BasicVar& operator-=(double o) { return *this = *this - o; }
-  BasicVar& operator*=(double o) { return *this = *this * o; }
-  BasicVar& operator/=(double o) { return *this = *this / o; }
+  template <class E>
+    requires Expression<E> || Constant<E>
+  BasicVar& operator+=(const E& o) {
+    return *this = *this + o;
+  }
+  template <class E>
+    requires Expression<E> || Constant<E>
+  BasicVar& operator-=(const E& o) {
+    return *this = *this - o;
+  }
+  template <class E>
+    requires Expression<E> || Constant<E>
+  BasicVar& operator*=(const E& o) {
+    return *this = *this * o;
+  }
+  template <class E>
+    requires Expression<E> || Constant<E>
+  BasicVar& operator/=(const E& o) {
+    return *this = *this / o;
+  }
 
   // y = f(x) with f'(x) = dfx.
   static BasicVar unary(const S& fx, const BasicVar& x, const S& dfx) {
@@ -159,58 +287,214 @@ class BasicVar {
     return make(fx, ActiveTape<S>::tape->push(a.index_, da, b.index_, db));
   }
 
-  friend BasicVar operator+(const BasicVar& a) { return a; }
-  friend BasicVar operator-(const BasicVar& a) { return unary(-a.value_, a, S(-1.0)); }
-  friend BasicVar operator+(const BasicVar& a, const BasicVar& b) {
-    return binary(a.value_ + b.value_, a, S(1.0), b, S(1.0));
-  }
-  friend BasicVar operator-(const BasicVar& a, const BasicVar& b) {
-    return binary(a.value_ - b.value_, a, S(1.0), b, S(-1.0));
-  }
-  friend BasicVar operator*(const BasicVar& a, const BasicVar& b) {
-    return binary(a.value_ * b.value_, a, b.value_, b, a.value_);
-  }
-  // d(a/b) = da / b - (a/b) db / b
-  friend BasicVar operator/(const BasicVar& a, const BasicVar& b) {
-    const S inv = 1.0 / b.value_;
-    const S q = a.value_ * inv;
-    return binary(q, a, inv, b, -q * inv);
-  }
-  friend BasicVar operator+(const BasicVar& a, double c) { return unary(a.value_ + c, a, S(1.0)); }
-  friend BasicVar operator+(double c, const BasicVar& a) { return unary(c + a.value_, a, S(1.0)); }
-  friend BasicVar operator-(const BasicVar& a, double c) { return unary(a.value_ - c, a, S(1.0)); }
-  friend BasicVar operator-(double c, const BasicVar& a) { return unary(c - a.value_, a, S(-1.0)); }
-  friend BasicVar operator*(const BasicVar& a, double c) { return unary(a.value_ * c, a, S(c)); }
-  friend BasicVar operator*(double c, const BasicVar& a) { return unary(c * a.value_, a, S(c)); }
-  friend BasicVar operator/(const BasicVar& a, double c) {
-    return unary(a.value_ / c, a, S(1.0 / c));
-  }
-  friend BasicVar operator/(double c, const BasicVar& a) {
-    const S inv = 1.0 / a.value_;
-    const S q = c * inv;
-    return unary(q, a, -q * inv);
-  }
-
-  // Comparisons look at values only.
-  friend bool operator==(const BasicVar& a, const BasicVar& b) { return a.value_ == b.value_; }
-  friend bool operator==(const BasicVar& a, double c) { return a.value_ == S(c); }
-  friend bool operator<(const BasicVar& a, const BasicVar& b) { return a.value_ < b.value_; }
-  friend bool operator<(const BasicVar& a, double c) { return a.value_ < S(c); }
-  friend bool operator<(double c, const BasicVar& a) { return S(c) < a.value_; }
-  friend bool operator<=(const BasicVar& a, const BasicVar& b) { return a.value_ <= b.value_; }
-  friend bool operator<=(const BasicVar& a, double c) { return a.value_ <= S(c); }
-  friend bool operator<=(double c, const BasicVar& a) { return S(c) <= a.value_; }
-  friend bool operator>(const BasicVar& a, const BasicVar& b) { return a.value_ > b.value_; }
-  friend bool operator>(const BasicVar& a, double c) { return a.value_ > S(c); }
-  friend bool operator>(double c, const BasicVar& a) { return S(c) > a.value_; }
-  friend bool operator>=(const BasicVar& a, const BasicVar& b) { return a.value_ >= b.value_; }
-  friend bool operator>=(const BasicVar& a, double c) { return a.value_ >= S(c); }
-  friend bool operator>=(double c, const BasicVar& a) { return S(c) >= a.value_; }
-
  private:
+  template <class E>
+  static std::uint32_t record(const E& e) {
+    Tape<S>* tape = ActiveTape<S>::tape;
+    if (tape != nullptr) return tape->record(e);
+    // Outside a derivative call only constant expressions are allowed. (Everything here is
+    // inlined: passing e to a function would make the compiler keep it in memory.)
+    std::uint32_t index[E::kArgs];
+    S partial[E::kArgs];
+    ArgSink<S> sink{index, partial};
+    e.template partials<0>(sink, detail::UnitWeight{});
+    if (sink.any != 0) throw_no_tape();
+    return 0;
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] static void throw_no_tape() {
+    throw Error(ErrorCode::internal, "autodiff: a variable used outside a derivative call");
+  }
+
   S value_{};
   std::uint32_t index_ = 0;
 };
+
+// The expression nodes. Each stores its operands by value and its own value.
+template <class A, class B, bool kMinus>
+struct SumExpr {  // a + b, or a - b when kMinus
+  using Scalar = typename A::Scalar;
+  static constexpr bool kIsExpression = true;
+  static constexpr std::size_t kArgs = A::kArgs + B::kArgs;
+  A a;
+  B b;
+  Scalar v;
+  SumExpr(const A& a_, const B& b_)
+      : a(a_), b(b_), v(kMinus ? a_.value() - b_.value() : a_.value() + b_.value()) {}
+  const Scalar& value() const { return v; }
+  template <std::size_t kSlot, class Sink, class W>
+  void partials(Sink& sink, const W& w) const {
+    a.template partials<kSlot>(sink, w);
+    if constexpr (kMinus) {
+      b.template partials<kSlot + A::kArgs>(sink, detail::negated<Scalar>(w));
+    } else {
+      b.template partials<kSlot + A::kArgs>(sink, w);
+    }
+  }
+};
+
+template <class A, class B>
+struct ProductExpr {  // a * b
+  using Scalar = typename A::Scalar;
+  static constexpr bool kIsExpression = true;
+  static constexpr std::size_t kArgs = A::kArgs + B::kArgs;
+  A a;
+  B b;
+  Scalar v;
+  ProductExpr(const A& a_, const B& b_) : a(a_), b(b_), v(a_.value() * b_.value()) {}
+  const Scalar& value() const { return v; }
+  template <std::size_t kSlot, class Sink, class W>
+  void partials(Sink& sink, const W& w) const {
+    a.template partials<kSlot>(sink, detail::times<Scalar>(w, b.value()));
+    b.template partials<kSlot + A::kArgs>(sink, detail::times<Scalar>(w, a.value()));
+  }
+};
+
+template <class A, class B>
+struct QuotientExpr {  // a / b: d = da / b - (a / b) db / b
+  using Scalar = typename A::Scalar;
+  static constexpr bool kIsExpression = true;
+  static constexpr std::size_t kArgs = A::kArgs + B::kArgs;
+  A a;
+  B b;
+  Scalar inv;
+  Scalar v;
+  QuotientExpr(const A& a_, const B& b_)
+      : a(a_), b(b_), inv(1.0 / b_.value()), v(a_.value() * inv) {}
+  const Scalar& value() const { return v; }
+  template <std::size_t kSlot, class Sink, class W>
+  void partials(Sink& sink, const W& w) const {
+    a.template partials<kSlot>(sink, detail::times<Scalar>(w, inv));
+    b.template partials<kSlot + A::kArgs>(sink, detail::times<Scalar>(w, Scalar(-v * inv)));
+  }
+};
+
+template <class A>
+struct ScaledExpr {  // f(a) with a constant slope c: a + c, c - a, -a, a * c, a / c
+  using Scalar = typename A::Scalar;
+  static constexpr bool kIsExpression = true;
+  static constexpr std::size_t kArgs = A::kArgs;
+  A a;
+  Scalar v;
+  double c;
+  ScaledExpr(const A& a_, const Scalar& v_, double c_) : a(a_), v(v_), c(c_) {}
+  const Scalar& value() const { return v; }
+  template <std::size_t kSlot, class Sink, class W>
+  void partials(Sink& sink, const W& w) const {
+    a.template partials<kSlot>(sink, detail::times<Scalar>(w, c));
+  }
+};
+
+template <class A>
+struct ChainExpr {  // f(a) with slope d in S: c / a
+  using Scalar = typename A::Scalar;
+  static constexpr bool kIsExpression = true;
+  static constexpr std::size_t kArgs = A::kArgs;
+  A a;
+  Scalar v;
+  Scalar d;
+  ChainExpr(const A& a_, const Scalar& v_, const Scalar& d_) : a(a_), v(v_), d(d_) {}
+  const Scalar& value() const { return v; }
+  template <std::size_t kSlot, class Sink, class W>
+  void partials(Sink& sink, const W& w) const {
+    a.template partials<kSlot>(sink, detail::times<Scalar>(w, d));
+  }
+};
+
+template <class A, class B>
+concept ExpressionPair = Expression<A> && Expression<B> &&
+                         std::is_same_v<typename A::Scalar, typename B::Scalar>;
+
+template <Expression A>
+A operator+(const A& a) {
+  return a;
+}
+template <Expression A>
+ScaledExpr<A> operator-(const A& a) {
+  return {a, -a.value(), -1.0};
+}
+template <class A, class B>
+  requires ExpressionPair<A, B>
+SumExpr<A, B, false> operator+(const A& a, const B& b) {
+  return {a, b};
+}
+template <class A, class B>
+  requires ExpressionPair<A, B>
+SumExpr<A, B, true> operator-(const A& a, const B& b) {
+  return {a, b};
+}
+template <class A, class B>
+  requires ExpressionPair<A, B>
+ProductExpr<A, B> operator*(const A& a, const B& b) {
+  return {a, b};
+}
+template <class A, class B>
+  requires ExpressionPair<A, B>
+QuotientExpr<A, B> operator/(const A& a, const B& b) {
+  return {a, b};
+}
+template <Expression A>
+ScaledExpr<A> operator+(const A& a, double c) {
+  return {a, a.value() + c, 1.0};
+}
+template <Expression A>
+ScaledExpr<A> operator+(double c, const A& a) {
+  return {a, c + a.value(), 1.0};
+}
+template <Expression A>
+ScaledExpr<A> operator-(const A& a, double c) {
+  return {a, a.value() - c, 1.0};
+}
+template <Expression A>
+ScaledExpr<A> operator-(double c, const A& a) {
+  return {a, c - a.value(), -1.0};
+}
+template <Expression A>
+ScaledExpr<A> operator*(const A& a, double c) {
+  return {a, a.value() * c, c};
+}
+template <Expression A>
+ScaledExpr<A> operator*(double c, const A& a) {
+  return {a, c * a.value(), c};
+}
+template <Expression A>
+ScaledExpr<A> operator/(const A& a, double c) {
+  return {a, a.value() / c, 1.0 / c};
+}
+template <Expression A>
+ChainExpr<A> operator/(double c, const A& a) {
+  using Scalar = typename A::Scalar;
+  const Scalar inv = 1.0 / a.value();
+  const Scalar q = c * inv;
+  return {a, q, -q * inv};
+}
+
+// Comparisons look at values only.
+namespace detail {
+template <class X>
+auto compared_value(const X& x) {
+  if constexpr (Expression<X>) {
+    return x.value();
+  } else {
+    return static_cast<double>(x);
+  }
+}
+}  // namespace detail
+template <class A, class B>
+concept ComparableOperands =
+    (Expression<A> && Expression<B>) || (Expression<A> && Constant<B>) ||
+    (Constant<A> && Expression<B>);
+#define DESCENT_AD_COMPARE(op)                                      \
+  template <class A, class B>                                       \
+    requires ComparableOperands<A, B>                               \
+  bool operator op(const A& a, const B& b) {                        \
+    return detail::compared_value(a) op detail::compared_value(b);  \
+  }
+DESCENT_AD_COMPARE(==)
+DESCENT_AD_COMPARE(<)
+DESCENT_AD_COMPARE(<=)
+DESCENT_AD_COMPARE(>)
+DESCENT_AD_COMPARE(>=)
+#undef DESCENT_AD_COMPARE
 
 using Var = BasicVar<double>;    // for gradients
 using DualVar = BasicVar<Dual>;  // for Hessian-vector products
@@ -320,11 +604,75 @@ BasicVar<S> max(double a, const BasicVar<S>& b) {
   return max(BasicVar<S>(a), b);
 }
 
+// The math functions of a compound expression record it first.
+template <CompoundExpression E>
+using VarOf = BasicVar<typename E::Scalar>;
+#define DESCENT_AD_MATERIALIZE(name)             \
+  template <CompoundExpression E>                \
+  VarOf<E> name(const E& e) {                    \
+    return name(VarOf<E>(e));                    \
+  }
+DESCENT_AD_MATERIALIZE(sin)
+DESCENT_AD_MATERIALIZE(cos)
+DESCENT_AD_MATERIALIZE(tan)
+DESCENT_AD_MATERIALIZE(asin)
+DESCENT_AD_MATERIALIZE(acos)
+DESCENT_AD_MATERIALIZE(atan)
+DESCENT_AD_MATERIALIZE(sinh)
+DESCENT_AD_MATERIALIZE(cosh)
+DESCENT_AD_MATERIALIZE(tanh)
+DESCENT_AD_MATERIALIZE(exp)
+DESCENT_AD_MATERIALIZE(log)
+DESCENT_AD_MATERIALIZE(sqrt)
+DESCENT_AD_MATERIALIZE(abs)
+DESCENT_AD_MATERIALIZE(sigmoid)
+DESCENT_AD_MATERIALIZE(softplus)
+#undef DESCENT_AD_MATERIALIZE
+template <CompoundExpression E>
+VarOf<E> pow(const E& x, double c) {
+  return pow(VarOf<E>(x), c);
+}
+
+namespace detail {
+// The scalar type of a pair with at least one compound expression (the other an expression or
+// a number).
+template <class A, class B>
+auto pair_scalar() {
+  if constexpr (Expression<A>) {
+    return typename A::Scalar{};
+  } else {
+    return typename B::Scalar{};
+  }
+}
+template <class A, class B>
+concept MixedPair = (CompoundExpression<A> && (Expression<B> || Constant<B>)) ||
+                    (CompoundExpression<B> && (Expression<A> || Constant<A>));
+template <class S, class X>
+BasicVar<S> as_var(const X& x) {
+  if constexpr (Expression<X>) {
+    return BasicVar<S>(x);
+  } else {
+    return BasicVar<S>(static_cast<double>(x));
+  }
+}
+}  // namespace detail
+#define DESCENT_AD_MATERIALIZE2(name)                                               \
+  template <class A, class B>                                                       \
+    requires detail::MixedPair<A, B>                                                \
+  auto name(const A& a, const B& b) {                                               \
+    using S = decltype(detail::pair_scalar<A, B>());                                \
+    return name(detail::as_var<S>(a), detail::as_var<S>(b));                       \
+  }
+DESCENT_AD_MATERIALIZE2(pow)
+DESCENT_AD_MATERIALIZE2(min)
+DESCENT_AD_MATERIALIZE2(max)
+#undef DESCENT_AD_MATERIALIZE2
+
 // The plain value of a scalar (double, Dual, or a recorded variable).
 inline double value_of(double x) { return x; }
 inline double value_of(const Dual& x) { return x.v; }
-template <class S>
-double value_of(const BasicVar<S>& x) {
+template <Expression E>
+double value_of(const E& x) {
   return value_of(x.value());
 }
 
