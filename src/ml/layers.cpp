@@ -266,7 +266,7 @@ class Conv2d final : public Layer<T> {
   Index out_channels_, kernel_, pad_, taps_ = 0;
   T* params_ = nullptr;
   T* grad_ = nullptr;
-  std::vector<T> cols_;
+  AlignedBuffer<T> cols_;
 };
 
 template <typename T>

@@ -374,11 +374,11 @@ class Run {
   RowMatrix<T> train_x_, test_x_;
   Vec train_y_, test_y_;
   MinibatchSampler sampler_;
-  std::vector<T> batch_x_;
+  AlignedBuffer<T> batch_x_;
   std::vector<double> batch_y_;
   Checkpoint state_;  // the header fields (what the run is)
   TrainingHistory history_;
-  std::vector<T> best_params_;
+  AlignedBuffer<T> best_params_;
   double best_loss_ = std::numeric_limits<double>::infinity();
   std::int64_t best_epoch_ = 0;
   std::int64_t epoch_ = 0;

@@ -7,12 +7,13 @@
 #include <nlohmann/json.hpp>
 
 #include "support/cli.hpp"
+#include "support/temp.hpp"
 
 namespace {
 
 using descent::test::run_cli;
 
-std::string temp_path(const std::string& name) { return ::testing::TempDir() + "descent_cli_predict_" + name; }
+std::string temp_path(const std::string& name) { return descent::test::temp_path("cli_predict_" + name); }
 
 class PredictCli : public ::testing::Test {
  protected:

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "descent/core/error.hpp"
+#include "support/temp.hpp"
 
 namespace descent::ml {
 namespace {
@@ -67,7 +68,7 @@ TEST(Checkpoint, RefusesOtherFilesWithAMessageNamingThem) {
 }
 
 TEST(Checkpoint, SaveReplacesTheFileWhole) {
-  const std::string path = ::testing::TempDir() + "descent_ckpt_test.ckpt";
+  const std::string path = descent::test::temp_path("ckpt_test.ckpt");
   save_checkpoint(path, sample());
   Checkpoint c = sample();
   c.epoch = 4;

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "descent/core/error.hpp"
+#include "support/temp.hpp"
 
 namespace descent::ml {
 namespace {
@@ -45,7 +46,7 @@ LabeledData line(Index rows = 200) {
   return data;
 }
 
-std::string temp_path(const std::string& name) { return ::testing::TempDir() + "descent_ml_" + name; }
+std::string temp_path(const std::string& name) { return descent::test::temp_path("ml_" + name); }
 
 TEST(Train, SoftmaxSeparatesBlobs) {
   const TrainResult r = train(blobs(), {.model = "softmax", .optimizer = "adam(lr=0.05)", .epochs = 10});

@@ -13,6 +13,11 @@
 
 namespace descent::ml {
 
+// A contiguous buffer aligned as Eigen aligns its matrices (results of vectorized reductions
+// then do not depend on where the allocator happened to place the data).
+template <typename T>
+using AlignedBuffer = std::vector<T, Eigen::aligned_allocator<T>>;
+
 // How weights start: zeros (every unit the same: shows the symmetry problem), uniform
 // (PyTorch's default U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases), xavier
 // (Glorot uniform, a = sqrt(6 / (fan_in + fan_out))) or he (Kaiming normal, std = sqrt(2 / fan_in)).

@@ -98,9 +98,12 @@ class Network {
   ModelConfig config_;
   ProblemShape shape_;
   std::vector<std::unique_ptr<Layer<T>>> layers_;
-  std::vector<T> params_, grad_;
-  std::vector<std::vector<T>> acts_;  // acts_[i]: output of layer i
-  std::vector<T> delta_a_, delta_b_;
+  // Buffers aligned as Eigen aligns its own (AlignedBuffer): Eigen's vectorized reductions
+  // split work by the data's alignment, so an address-dependent alignment would make results
+  // differ in the last bit from run to run.
+  AlignedBuffer<T> params_, grad_;
+  std::vector<AlignedBuffer<T>> acts_;  // acts_[i]: output of layer i
+  AlignedBuffer<T> delta_a_, delta_b_;
   Index max_batch_ = 0;
 };
 
