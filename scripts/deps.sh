@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Installs, from Debian's packages, what descent needs and is missing. Usage: scripts/deps.sh [run|test]
-#   run  : what building and running needs
-#   test : also the test, sanitizer and fuzzing tool chain, and the reference tools
+# Installs, from Debian's packages, what descent needs and is missing.
+# Usage: scripts/deps.sh [run|test|reference]
+#   run       : what building and running needs
+#   test      : also the sanitizer and fuzzing tool chain (clang 14)
+#   reference : also the reference tools that regenerate tests/reference/*.json and run the
+#               PyTorch baselines of bench/ (python3-torch, numpy, sympy, fashion-mnist)
 set -euo pipefail
 mode=${1:-run}
 packages=(build-essential cmake ninja-build pkg-config libeigen3-dev libcli11-dev nlohmann-json3-dev
           libfmt-dev zlib1g-dev libcairo2-dev libgtest-dev libgmock-dev libbenchmark-dev)
-if [ "$mode" = test ]; then
-  packages+=(clang-14 libclang-rt-14-dev libomp-14-dev python3 python3-numpy python3-sympy)
+if [ "$mode" = test ] || [ "$mode" = reference ]; then
+  packages+=(clang-14 libclang-rt-14-dev libomp-14-dev)
+fi
+if [ "$mode" = reference ]; then
+  packages+=(python3 python3-numpy python3-sympy python3-torch dataset-fashion-mnist)
 fi
 missing=()
 for p in "${packages[@]}"; do
