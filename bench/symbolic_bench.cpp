@@ -47,9 +47,9 @@ void BM_HandWritten_Rosenbrock(benchmark::State& state) {
 }
 BENCHMARK(BM_HandWritten_Rosenbrock);
 
-void BM_Compiled_Rosenbrock(benchmark::State& state) {
-  Program p = compile_formula("(1 - x)^2 + 100*(y - x^2)^2", {"x", "y"},
-                              Program::Derivatives::gradient);
+// Compiled value + gradient of a formula in x and y at the walker's points.
+void run_compiled(benchmark::State& state, const std::string& formula) {
+  Program p = compile_formula(formula, {"x", "y"}, Program::Derivatives::gradient);
   Walker w;
   double g[2];
   for (auto _ : state) {
@@ -59,6 +59,10 @@ void BM_Compiled_Rosenbrock(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
   state.counters["instructions"] = static_cast<double>(p.instruction_count());
+}
+
+void BM_Compiled_Rosenbrock(benchmark::State& state) {
+  run_compiled(state, "(1 - x)^2 + 100*(y - x^2)^2");
 }
 BENCHMARK(BM_Compiled_Rosenbrock);
 
@@ -121,18 +125,7 @@ void BM_HandWritten_50Terms(benchmark::State& state) {
 }
 BENCHMARK(BM_HandWritten_50Terms);
 
-void BM_Compiled_50Terms(benchmark::State& state) {
-  Program p = compile_formula(fifty_terms_formula(), {"x", "y"}, Program::Derivatives::gradient);
-  Walker w;
-  double g[2];
-  for (auto _ : state) {
-    w.step();
-    benchmark::DoNotOptimize(p.value_grad(w.x, g));
-    benchmark::DoNotOptimize(g);
-  }
-  state.SetItemsProcessed(state.iterations());
-  state.counters["instructions"] = static_cast<double>(p.instruction_count());
-}
+void BM_Compiled_50Terms(benchmark::State& state) { run_compiled(state, fifty_terms_formula()); }
 BENCHMARK(BM_Compiled_50Terms);
 
 // Batched value + gradient on a grid (what plot does): points per second.

@@ -40,7 +40,7 @@ inline std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-// Runs DESCENT_CLI_PATH with `args` (stdin from /dev/null); `stdin_text` is ignored when empty.
+// Runs DESCENT_CLI_PATH with `args`, stdin from /dev/null.
 inline CliResult run_cli(const std::vector<std::string>& args) {
   char out_path[] = "/tmp/descent_cli_out_XXXXXX";
   char err_path[] = "/tmp/descent_cli_err_XXXXXX";
