@@ -4,7 +4,11 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <cctype>
 #include <map>
+#include <set>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -22,6 +26,54 @@ bool register_command(Command command) {
   registered_commands().push_back(std::move(command));
   return true;
 }
+
+namespace {
+
+// CLI11 reads a formula that starts with a minus sign, `descent diff "-x^2" x`, as the short
+// option -x. Such a token (a '-' followed by a letter or '(' that is not one of our short options)
+// is shielded with a leading control character so that CLI11 sees a positional, and every
+// positional drops the shield again as it is parsed.
+constexpr char kShield = '\x1e';
+
+bool looks_like_formula(const std::string& token, const std::set<std::string>& short_options) {
+  if (token.size() < 2 || token[0] != '-' || token[1] == '-') return false;
+  const auto c = static_cast<unsigned char>(token[1]);
+  return (std::isalpha(c) != 0 || c == '(') && short_options.count(token) == 0;
+}
+
+std::vector<std::string> shield_formulas(int argc, char** argv, CLI::App& app) {
+  std::set<std::string> short_options{"-h"};
+  for (CLI::App* sub : app.get_subcommands({})) {
+    for (const CLI::Option* opt : sub->get_options()) {
+      for (const std::string& name : opt->get_snames()) short_options.insert("-" + name);
+    }
+  }
+  std::vector<std::string> args;
+  bool after_separator = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string token = argv[i];
+    if (token == "--") after_separator = true;
+    if (!after_separator && looks_like_formula(token, short_options)) token.insert(0, 1, kShield);
+    args.push_back(std::move(token));
+  }
+  return args;
+}
+
+void unshield_positionals(CLI::App& app) {
+  for (CLI::App* sub : app.get_subcommands({})) {
+    for (CLI::Option* opt : sub->get_options()) {
+      if (!opt->get_positional()) continue;
+      opt->transform(
+          [](std::string value) {
+            if (!value.empty() && value[0] == kShield) value.erase(0, 1);
+            return value;
+          },
+          "", "unshield");
+    }
+  }
+}
+
+}  // namespace
 
 }  // namespace descent::cli
 
@@ -47,7 +99,10 @@ int main(int argc, char** argv) {
   }
 
   try {
-    app.parse(argc, argv);
+    cli::unshield_positionals(app);
+    std::vector<std::string> args = cli::shield_formulas(argc, argv, app);
+    std::reverse(args.begin(), args.end());  // CLI11 takes the arguments in reverse order
+    app.parse(args);
   } catch (const CLI::Success& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {

@@ -52,5 +52,20 @@ TEST(CliDiff, MissingVariableIsAUsageError) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
+TEST(CliDiff, FormulaStartingWithMinusIsAFormulaNotAnOption) {
+  // CLI11 alone would read "-x^2" as the short option -x.
+  const auto r = run_cli({"diff", "-x^2", "x"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "-2*x\n");
+  const auto after_separator = run_cli({"diff", "--", "-x^2", "x"});
+  EXPECT_EQ(after_separator.out, "-2*x\n");
+}
+
+TEST(CliDiff, FormulaStartingWithMinusReportsTheColumnAsTyped) {
+  const auto r = run_cli({"diff", "-x^^2", "x"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("formula:1:4:"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace descent
