@@ -75,6 +75,22 @@ void check_same(const char* what, const std::string& saved, const std::string& a
   }
 }
 
+// A schedule with an end (onecycle's total_steps) must last the whole training, epochs x batches
+// per epoch optimizer steps, each followed by a schedule step: PyTorch's OneCycleLR raises past
+// its end, and we would rather say so before the first epoch than in the middle of one.
+void check_schedule_length(const optim::Schedule& schedule, std::int64_t epochs, std::int64_t batches) {
+  const auto limit = schedule.step_limit();
+  const std::int64_t steps = epochs * batches;
+  if (!limit || steps <= *limit) return;
+  const std::string spec = schedule.spec();
+  const std::int64_t fit = *limit / batches;
+  throw_usage("schedule {} ends after total_steps = {} steps, but training takes {} steps ({} epochs x {} batches); "
+              "set total_steps={} in the schedule{}",
+              spec.substr(0, spec.find('(')), *limit, steps, epochs, batches, steps,
+              fit > 0 ? fmt::format(", or train at most {} epochs (--epochs {})", fit, fit)
+                      : std::string(", or use a larger --batch-size"));
+}
+
 template <typename T>
 class Run {
  public:
@@ -97,6 +113,7 @@ class Run {
                   "use a first-order rule (sgd, adam, rmsprop, ...)", optimizer_->name());
     }
     schedule_ = optim::make_schedule(options.schedule, optimizer_->lr());
+    check_schedule_length(*schedule_, options.epochs, sampler_.batches_per_epoch());
     schedule_->start(*optimizer_);
     net_.reserve(std::max(sampler_.batch_size(), kEvalChunk));
     batch_x_.resize(static_cast<std::size_t>(sampler_.batch_size() * net_.inputs()));

@@ -36,6 +36,17 @@ struct Progress {
   }
 };
 
+// A schedule with an end (onecycle's total_steps) must last the whole budget: PyTorch's
+// OneCycleLR raises when stepped past it, and we would rather say so before the first step.
+void check_schedule_length(const Schedule& schedule, std::int64_t steps) {
+  const auto limit = schedule.step_limit();
+  if (!limit || steps <= *limit) return;
+  const std::string spec = schedule.spec();
+  throw_usage("schedule {} ends after total_steps = {} steps, but the run may take {} steps; set "
+              "total_steps={} (or more) in the schedule, or take at most {} steps (--steps {})",
+              spec.substr(0, spec.find('(')), *limit, steps, steps, *limit, *limit);
+}
+
 void check_arguments(const Objective& objective, const Vec& x0, const Optimizer& optimizer,
                      const MinimizeOptions& options) {
   if (!objective.value_grad) throw_usage("minimize: the objective has no value_grad function");
@@ -67,6 +78,7 @@ std::string diverged_message(std::int64_t step, double f, const Progress& progre
 RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Schedule* schedule,
                     const MinimizeOptions& options) {
   check_arguments(objective, x0, optimizer, options);
+  if (schedule) check_schedule_length(*schedule, options.steps);
   const bool closure_rule = optimizer.needs_closure();
   // The driver's maximize on a rule that does not maximize itself: feed it -f and -grad, which
   // is what PyTorch's maximize does to the gradient.

@@ -31,14 +31,18 @@ class Recursive : public Schedule {
     apply(optimizer);
   }
   void step(Optimizer& optimizer) override {
+    const double lr = next_lr(count_ + 1, lr_);  // may throw: then nothing has changed
     ++count_;
-    lr_ = next_lr(count_, lr_);
+    lr_ = lr;
     apply(optimizer);
   }
   double lr() const override { return lr_; }
   std::int64_t step_count() const override { return count_; }
   void set_step_count(std::int64_t count, Optimizer& optimizer) override {
     if (count < 0) throw_input("schedule: step count {} is negative", count);
+    if (const auto limit = step_limit(); limit && count > *limit) {
+      throw_input("schedule: step count {} is past the end of {} ({} steps)", count, spec_, *limit);
+    }
     count_ = 0;
     lr_ = next_lr(0, base_lr_);
     while (count_ < count) lr_ = next_lr(++count_, lr_);
@@ -206,7 +210,9 @@ class ExpDecay final : public Recursive {
 
 // OneCycleLR (closed form in PyTorch too): phases of cosine or linear annealing of lr between
 // max_lr / div_factor, max_lr and that / final_div_factor, cycling momentum (or beta1) inversely.
-// Past total_steps PyTorch raises; we hold the last value.
+// Like PyTorch it may be stepped total_steps times after start() (the last step continues the
+// final phase's curve a little past its end, as PyTorch's does) and throws on the next one, with
+// PyTorch's message, whose count includes the step its constructor takes (our start()).
 class OneCycle final : public Recursive {
  public:
   struct Options {
@@ -242,6 +248,7 @@ class OneCycle final : public Recursive {
     Recursive::start(optimizer);
   }
   double next_lr(std::int64_t count, double) const override { return at(count).first; }
+  std::optional<std::int64_t> step_limit() const override { return o_.total_steps; }
   std::optional<double> momentum_at(std::int64_t count) const override {
     if (!o_.cycle_momentum) return std::nullopt;
     return at(count).second;
@@ -256,7 +263,11 @@ class OneCycle final : public Recursive {
     return (end - start) * pct + start;
   }
   std::pair<double, double> at(std::int64_t count) const {
-    const auto step_num = static_cast<double>(std::min(count, o_.total_steps));
+    if (count > o_.total_steps) {
+      throw_usage("onecycle: Tried to step {} times. The specified number of total steps is {}",
+                  count + 1, o_.total_steps);
+    }
+    const auto step_num = static_cast<double>(count);
     double start_step = 0;
     for (std::size_t i = 0; i < phases_.size(); ++i) {
       const Phase& phase = phases_[i];

@@ -56,6 +56,31 @@ TEST(Train, SoftmaxSeparatesBlobs) {
   EXPECT_EQ(r.reason, StopReason::max_steps);
 }
 
+TEST(Train, OnecycleRunsToItsLastStep) {
+  // 240 training rows in batches of 32: 8 batches x 5 epochs = 40 steps = total_steps.
+  const TrainResult r = train(blobs(), {.model = "softmax", .optimizer = "adam(lr=0.05)",
+                                        .schedule = "onecycle(max_lr=0.05, total_steps=40)", .epochs = 5});
+  EXPECT_EQ(r.history.epochs.size(), 5u);
+  EXPECT_EQ(r.final_state.schedule_step, 40);
+}
+
+TEST(Train, RefusesAOnecycleShorterThanTheTrainingBeforeTheFirstEpoch) {
+  int epochs_seen = 0;
+  TrainCallbacks callbacks;
+  callbacks.on_epoch = [&](const EpochRecord&) { ++epochs_seen; };
+  try {
+    train(blobs(), {.model = "softmax", .optimizer = "adam(lr=0.05)",
+                    .schedule = "onecycle(max_lr=0.05, total_steps=39)", .epochs = 5}, callbacks);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::bad_usage);
+    EXPECT_EQ(std::string(e.what()),
+              "schedule onecycle ends after total_steps = 39 steps, but training takes 40 steps "
+              "(5 epochs x 8 batches); set total_steps=40 in the schedule, or train at most 4 epochs (--epochs 4)");
+  }
+  EXPECT_EQ(epochs_seen, 0);
+}
+
 TEST(Train, MlpAndCnnLearn) {
   const TrainResult mlp = train(blobs(), {.model = "mlp(hidden=[16])", .optimizer = "adam(lr=0.01)", .epochs = 10});
   EXPECT_GT(mlp.test_metric, 0.95);

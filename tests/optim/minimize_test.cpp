@@ -97,6 +97,36 @@ TEST(Minimize, TraceRowsAreStartThenEveryUpdateWithItsLr) {
   EXPECT_DOUBLE_EQ(s.trace[3].lr, 0.025);
 }
 
+TEST(Minimize, RefusesAScheduleShorterThanTheBudgetBeforeTheFirstStep) {
+  // onecycle takes total_steps = 100 schedule steps; a 500-step budget would break at step 101.
+  auto opt = make_optimizer("sgd(lr=0.1, momentum=0.9)");
+  auto schedule = make_schedule("onecycle(max_lr=0.1, total_steps=100)", opt->lr());
+  const auto& p = problem("bowl");
+  int calls = 0;
+  try {
+    minimize(p.objective, p.start, *opt, schedule.get(),
+             {.steps = 500, .on_step = [&](const StepInfo&) { return ++calls > 0; }});
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::bad_usage);
+    EXPECT_EQ(std::string(e.what()),
+              "schedule onecycle ends after total_steps = 100 steps, but the run may take 500 "
+              "steps; set total_steps=500 (or more) in the schedule, or take at most 100 steps "
+              "(--steps 100)");
+  }
+  EXPECT_EQ(calls, 0);
+}
+
+TEST(Minimize, RunsAScheduleToItsLastStep) {
+  // steps == total_steps: the schedule's last step follows the last update (PyTorch's order).
+  auto opt = make_optimizer("sgd(lr=0.1, momentum=0.9)");
+  auto schedule = make_schedule("onecycle(max_lr=0.1, total_steps=100)", opt->lr());
+  const auto& p = problem("bowl");
+  const RunSummary s = minimize(p.objective, p.start, *opt, schedule.get(), {.steps = 100, .tol = 0});
+  EXPECT_EQ(s.steps, 100);
+  EXPECT_EQ(schedule->step_count(), 100);
+}
+
 TEST(Minimize, NewtonSolvesAQuadraticInOneStep) {
   auto opt = make_optimizer("newton");
   const auto& p = problem("ill_conditioned");

@@ -68,6 +68,15 @@ TEST(Schedule, SetStepCountReplaysToTheSameLrBitForBit) {
   }
 }
 
+TEST(Schedule, ResumePastOnecycleEndIsRefused) {
+  auto opt = make_optimizer("sgd(lr=0.1, momentum=0.9)");
+  auto s = make_schedule("onecycle(max_lr=1, total_steps=10)", 0.1);
+  s->set_step_count(10, *opt);  // the last valid count
+  EXPECT_EQ(s->step_count(), 10);
+  EXPECT_THROW(s->set_step_count(11, *opt), Error);
+  EXPECT_EQ(s->step_count(), 10);
+}
+
 TEST(Schedule, OnecycleNeedsMomentumUnlessTurnedOff) {
   auto opt = make_optimizer("adagrad");
   auto s = make_schedule("onecycle(max_lr=1, total_steps=10)", 0.01);

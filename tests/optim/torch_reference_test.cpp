@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "descent/core/error.hpp"
 #include "descent/optim/optimizer.hpp"
 #include "descent/optim/problems.hpp"
 #include "descent/optim/schedule.hpp"
@@ -130,10 +131,46 @@ TEST(TorchReference, EveryScheduleMatchesLrAndMomentumAtEveryStep) {
           << "step " << t << ": ours " << optimizer->lr() << ", torch " << lrs[t];
       EXPECT_TRUE(close(optimizer->momentum().value_or(0.0), momenta[t].get<double>()))
           << "step " << t << " momentum";
-      schedule->step(*optimizer);
+      if (t + 1 < lrs.size()) schedule->step(*optimizer);
     }
   }
   for (const auto& name : schedule_names()) EXPECT_TRUE(covered.count(name)) << name;
+}
+
+// torch's OneCycleLR matches to its last valid step (above) and raises on the next one; the
+// fixture keeps torch's message ("Tried to step 42 times. The specified number of total steps
+// is 40": its count includes the constructor's step). Schedules without an end run on.
+TEST(TorchReference, ScheduleThrowsWhereTorchRaisesPastTheEnd) {
+  int raising = 0;
+  for (const auto& c : reference()["schedule_cases"]) {
+    const auto spec = c["spec"].get<std::string>();
+    SCOPED_TRACE(spec);
+    auto optimizer = make_optimizer(c["optimizer"].get<std::string>());
+    auto schedule = make_schedule(spec, c["base_lr"].get<double>());
+    schedule->start(*optimizer);
+    const auto steps = static_cast<std::int64_t>(c["lrs"].size()) - 1;
+    for (std::int64_t t = 0; t < steps; ++t) schedule->step(*optimizer);
+    const double last_lr = optimizer->lr();
+    EXPECT_TRUE(close(last_lr, c["lrs"].back().get<double>()));
+    if (!c.contains("error_after") || c["error_after"].is_null()) {
+      EXPECT_FALSE(schedule->step_limit().has_value());
+      EXPECT_NO_THROW(schedule->step(*optimizer));
+      continue;
+    }
+    ++raising;
+    EXPECT_EQ(schedule->step_limit(), steps);
+    try {
+      schedule->step(*optimizer);
+      ADD_FAILURE() << "stepped past the end without an error";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::bad_usage);
+      EXPECT_NE(std::string(e.what()).find(c["error_after"].get<std::string>()), std::string::npos)
+          << e.what();
+    }
+    EXPECT_EQ(schedule->step_count(), steps);  // the failed step changed nothing
+    EXPECT_EQ(optimizer->lr(), last_lr);
+  }
+  EXPECT_EQ(raising, 3);  // the three onecycle cases
 }
 
 }  // namespace

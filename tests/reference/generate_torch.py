@@ -246,7 +246,14 @@ def schedule_cases():
             p.grad = torch.zeros(1)
             opt.step()
             sched.step()
-        return {"spec": spec, "base_lr": opt_kwargs["lr"],
+        # One step more: OneCycleLR raises past total_steps (the others run on); keep its message.
+        try:
+            opt.step()
+            sched.step()
+            error_after = None
+        except ValueError as e:
+            error_after = str(e)
+        return {"spec": spec, "base_lr": opt_kwargs["lr"], "error_after": error_after,
                 "optimizer": ("adam" if ctor is O.Adam else "sgd") + f"(lr={opt_kwargs['lr']}"
                              + (", momentum=0.9)" if ctor is O.SGD else ")"),
                 "lrs": lrs, "momenta": momenta}
@@ -278,7 +285,8 @@ def schedule_cases():
     # The course's piecewise schedule has no torch class; its values are exact by definition.
     lrs = [0.1 if t < 10 else 0.05 if t < 25 else 0.01 for t in range(41)]
     out.append({"spec": "piecewise(milestones=[10, 25], values=[0.1, 0.05, 0.01])", "base_lr": 0.1,
-                "optimizer": "sgd(lr=0.1, momentum=0.9)", "lrs": lrs, "momenta": [0.9] * 41})
+                "optimizer": "sgd(lr=0.1, momentum=0.9)", "lrs": lrs, "momenta": [0.9] * 41,
+                "error_after": None})
     return out
 
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,8 +22,13 @@ class Schedule {
   // Call once before the first optimizer step: sets the initial lr (e.g. linear warm-up's first
   // factor times base_lr; onecycle's max_lr / div_factor and its momentum). Resets the count to 0.
   virtual void start(Optimizer& optimizer) = 0;
-  // Advances one step and sets the optimizer's lr (and momentum / beta1 for onecycle).
+  // Advances one step and sets the optimizer's lr (and momentum / beta1 for onecycle). Throws
+  // descent::Error (bad_usage) past step_limit(), as PyTorch's OneCycleLR raises; the count and lr
+  // are then unchanged.
   virtual void step(Optimizer& optimizer) = 0;
+  // The most steps the schedule takes after start() (onecycle's total_steps); nullopt: no end.
+  // Drivers check it before a run so that a user never meets the error above mid-run.
+  virtual std::optional<std::int64_t> step_limit() const { return std::nullopt; }
   // The lr the schedule gives at its current count (what it last set).
   virtual double lr() const = 0;
   // Steps taken since start().
