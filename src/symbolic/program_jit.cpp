@@ -1,0 +1,306 @@
+// Program::jit(): native code for a compiled Program through libgccjit. The instruction list is
+// already straight-line code (CSE and folding done), so each entry point becomes one C function
+// with one local per register and one assignment per instruction, math functions as GCC
+// builtins, at -O2 with -ffp-contract=off (no a*b+c fused into an FMA the interpreter does not
+// do), so native and interpreted results agree bit for bit.
+#include "descent/symbolic/program.hpp"
+
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "descent/core/error.hpp"
+#include "symbolic/program_ops.hpp"
+
+#ifdef DESCENT_GCCJIT_HEADER
+#include DESCENT_GCCJIT_HEADER
+#endif
+
+namespace descent::symbolic {
+
+#ifdef DESCENT_GCCJIT_HEADER
+
+namespace {
+
+using namespace detail;  // Code, apply, is_binary
+
+const char* builtin_name(std::uint8_t code) {
+  switch (code) {
+    case kPow: return "pow";
+    case kSin: return "sin";
+    case kCos: return "cos";
+    case kTan: return "tan";
+    case kAsin: return "asin";
+    case kAcos: return "acos";
+    case kAtan: return "atan";
+    case kSinh: return "sinh";
+    case kCosh: return "cosh";
+    case kTanh: return "tanh";
+    case kExp: return "exp";
+    case kLog: return "log";
+    case kSqrt: return "sqrt";
+    case kAbs: return "fabs";
+    default: return nullptr;
+  }
+}
+
+// What the generator needs of a Program: its instructions, the register file with constants
+// preloaded, and which registers are known before any x (constants and instructions over them,
+// computed here with the interpreter's own apply so that they too agree bit for bit).
+struct Source {
+  const std::vector<Program::Instruction>& code;
+  std::size_t dim;
+  std::vector<double> known_value;
+  std::vector<bool> known;
+};
+
+// Emits one function: parameters x [, grad [, hess]], registers as locals.
+class Emitter {
+ public:
+  Emitter(gcc_jit_context* ctxt, const Source& source) : ctxt_(ctxt), source_(source) {
+    double_ = gcc_jit_context_get_type(ctxt_, GCC_JIT_TYPE_DOUBLE);
+    int_ = gcc_jit_context_get_type(ctxt_, GCC_JIT_TYPE_INT);
+  }
+
+  // double name(const double* x [, double* grad [, double* hess]]): runs instructions
+  // [0, end), stores the registers `grad_regs` into grad and `hess_regs` into hess, returns
+  // register `value_reg`.
+  void function(const char* name, std::size_t end, std::uint32_t value_reg,
+                const std::vector<std::uint32_t>* grad_regs,
+                const std::vector<std::uint32_t>* hess_regs) {
+    std::vector<gcc_jit_param*> params;
+    gcc_jit_type* in_type = gcc_jit_type_get_pointer(gcc_jit_type_get_const(double_));
+    gcc_jit_type* out_type = gcc_jit_type_get_pointer(double_);
+    params.push_back(gcc_jit_context_new_param(ctxt_, nullptr, in_type, "x"));
+    if (grad_regs) params.push_back(gcc_jit_context_new_param(ctxt_, nullptr, out_type, "grad"));
+    if (hess_regs) params.push_back(gcc_jit_context_new_param(ctxt_, nullptr, out_type, "hess"));
+    fn_ = gcc_jit_context_new_function(ctxt_, nullptr, GCC_JIT_FUNCTION_EXPORTED, double_, name,
+                                       static_cast<int>(params.size()), params.data(), 0);
+    block_ = gcc_jit_function_new_block(fn_, "entry");
+    regs_.assign(source_.known.size(), nullptr);
+    for (std::size_t r = 0; r < regs_.size(); ++r) {
+      if (source_.known[r]) regs_[r] = number(source_.known_value[r]);
+    }
+    gcc_jit_rvalue* x = gcc_jit_param_as_rvalue(params[0]);
+    for (std::size_t i = 0; i < source_.dim; ++i) {
+      gcc_jit_lvalue* local = new_local(i);
+      gcc_jit_block_add_assignment(block_, nullptr, local, gcc_jit_lvalue_as_rvalue(element(x, i)));
+      regs_[i] = gcc_jit_lvalue_as_rvalue(local);
+    }
+    for (std::size_t i = 0; i < end; ++i) {
+      const Program::Instruction& in = source_.code[i];
+      if (!source_.known[in.dst]) instruction(in);
+    }
+    store(params, 1, grad_regs);
+    store(params, 2, hess_regs);
+    gcc_jit_block_end_with_return(block_, nullptr, regs_[value_reg]);
+  }
+
+ private:
+  gcc_jit_rvalue* number(double v) { return gcc_jit_context_new_rvalue_from_double(ctxt_, double_, v); }
+
+  gcc_jit_lvalue* new_local(std::size_t reg) {
+    return gcc_jit_function_new_local(fn_, nullptr, double_, fmt::format("r{}", reg).c_str());
+  }
+
+  gcc_jit_lvalue* element(gcc_jit_rvalue* array, std::size_t i) {
+    return gcc_jit_context_new_array_access(
+        ctxt_, nullptr, array, gcc_jit_context_new_rvalue_from_int(ctxt_, int_, static_cast<int>(i)));
+  }
+
+  void store(const std::vector<gcc_jit_param*>& params, std::size_t which,
+             const std::vector<std::uint32_t>* regs) {
+    if (!regs) return;
+    gcc_jit_rvalue* out = gcc_jit_param_as_rvalue(params[which]);
+    for (std::size_t k = 0; k < regs->size(); ++k) {
+      gcc_jit_block_add_assignment(block_, nullptr, element(out, k), regs_[(*regs)[k]]);
+    }
+  }
+
+  gcc_jit_rvalue* binary(gcc_jit_binary_op op, gcc_jit_rvalue* a, gcc_jit_rvalue* b) {
+    return gcc_jit_context_new_binary_op(ctxt_, nullptr, op, double_, a, b);
+  }
+  gcc_jit_rvalue* compare(gcc_jit_comparison op, gcc_jit_rvalue* a, gcc_jit_rvalue* b) {
+    return gcc_jit_context_new_comparison(ctxt_, nullptr, op, a, b);
+  }
+  gcc_jit_rvalue* call(const char* builtin, gcc_jit_rvalue* a, gcc_jit_rvalue* b = nullptr) {
+    gcc_jit_function* f = gcc_jit_context_get_builtin_function(ctxt_, builtin);
+    gcc_jit_rvalue* args[2] = {a, b};
+    return gcc_jit_context_new_call(ctxt_, nullptr, f, b ? 2 : 1, args);
+  }
+  gcc_jit_rvalue* is_nan(gcc_jit_rvalue* a) { return compare(GCC_JIT_COMPARISON_NE, a, a); }
+
+  // if (cond) { *then_block } else { *else_block }: the caller fills both, then calls join().
+  struct Branch {
+    gcc_jit_block *yes, *no, *after;
+  };
+  Branch branch(gcc_jit_rvalue* cond) {
+    Branch b{gcc_jit_function_new_block(fn_, nullptr), gcc_jit_function_new_block(fn_, nullptr),
+             gcc_jit_function_new_block(fn_, nullptr)};
+    gcc_jit_block_end_with_conditional(block_, nullptr, cond, b.yes, b.no);
+    return b;
+  }
+  void join(const Branch& b) {
+    gcc_jit_block_end_with_jump(b.yes, nullptr, b.after);
+    gcc_jit_block_end_with_jump(b.no, nullptr, b.after);
+    block_ = b.after;
+  }
+  // if (cond) target = value;
+  void assign_if(gcc_jit_rvalue* cond, gcc_jit_lvalue* target, gcc_jit_rvalue* value) {
+    const Branch b = branch(cond);
+    gcc_jit_block_add_assignment(b.yes, nullptr, target, value);
+    join(b);
+  }
+
+  // One instruction: regs[dst] = op(a, b), written as detail::apply computes it.
+  void instruction(const Program::Instruction& in) {
+    gcc_jit_lvalue* dst = new_local(in.dst);
+    gcc_jit_rvalue* a = regs_[in.a];
+    gcc_jit_rvalue* b = is_binary(in.code) ? regs_[in.b] : nullptr;
+    gcc_jit_rvalue* value = nullptr;
+    switch (in.code) {
+      case kAdd: value = binary(GCC_JIT_BINARY_OP_PLUS, a, b); break;
+      case kSub: value = binary(GCC_JIT_BINARY_OP_MINUS, a, b); break;
+      case kMul: value = binary(GCC_JIT_BINARY_OP_MULT, a, b); break;
+      case kDiv: value = binary(GCC_JIT_BINARY_OP_DIVIDE, a, b); break;
+      case kSquare: value = binary(GCC_JIT_BINARY_OP_MULT, a, a); break;
+      case kNeg: value = gcc_jit_context_new_unary_op(ctxt_, nullptr, GCC_JIT_UNARY_OP_MINUS, double_, a); break;
+      case kSigmoid: sigmoid(dst, a); break;
+      case kSoftplus: softplus(dst, a); break;
+      case kSign:
+        // x > 0 ? 1 : x < 0 ? -1 : x == 0 ? 0 : x (NaN stays NaN)
+        gcc_jit_block_add_assignment(block_, nullptr, dst, a);
+        assign_if(compare(GCC_JIT_COMPARISON_EQ, a, number(0.0)), dst, number(0.0));
+        assign_if(compare(GCC_JIT_COMPARISON_LT, a, number(0.0)), dst, number(-1.0));
+        assign_if(compare(GCC_JIT_COMPARISON_GT, a, number(0.0)), dst, number(1.0));
+        break;
+      case kMin:
+      case kMax: {
+        // NaN in either: a + b; else a < b ? a : b (min), a > b ? a : b (max).
+        gcc_jit_block_add_assignment(block_, nullptr, dst, b);
+        assign_if(compare(in.code == kMin ? GCC_JIT_COMPARISON_LT : GCC_JIT_COMPARISON_GT, a, b),
+                  dst, a);
+        gcc_jit_rvalue* nan = gcc_jit_context_new_binary_op(
+            ctxt_, nullptr, GCC_JIT_BINARY_OP_LOGICAL_OR,
+            gcc_jit_context_get_type(ctxt_, GCC_JIT_TYPE_BOOL), is_nan(a), is_nan(b));
+        assign_if(nan, dst, binary(GCC_JIT_BINARY_OP_PLUS, a, b));
+        break;
+      }
+      default: {
+        const char* name = builtin_name(in.code);
+        if (!name) throw Error(ErrorCode::internal, fmt::format("jit: unknown code {}", in.code));
+        value = call(name, a, b);
+        break;
+      }
+    }
+    if (value) gcc_jit_block_add_assignment(block_, nullptr, dst, value);
+    regs_[in.dst] = gcc_jit_lvalue_as_rvalue(dst);
+  }
+
+  // x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x))   (detail::sigmoid)
+  void sigmoid(gcc_jit_lvalue* dst, gcc_jit_rvalue* a) {
+    const Branch b = branch(compare(GCC_JIT_COMPARISON_GE, a, number(0.0)));
+    gcc_jit_rvalue* e_neg = call("exp", gcc_jit_context_new_unary_op(
+                                            ctxt_, nullptr, GCC_JIT_UNARY_OP_MINUS, double_, a));
+    gcc_jit_block_add_assignment(
+        b.yes, nullptr, dst,
+        binary(GCC_JIT_BINARY_OP_DIVIDE, number(1.0), binary(GCC_JIT_BINARY_OP_PLUS, number(1.0), e_neg)));
+    gcc_jit_block_add_assignment(b.no, nullptr, dst, call("exp", a));
+    gcc_jit_rvalue* ex = gcc_jit_lvalue_as_rvalue(dst);
+    gcc_jit_block_add_assignment(
+        b.no, nullptr, dst,
+        binary(GCC_JIT_BINARY_OP_DIVIDE, ex, binary(GCC_JIT_BINARY_OP_PLUS, number(1.0), ex)));
+    join(b);
+  }
+
+  // (x > 0 ? x : 0) + log1p(exp(-|x|))   (detail::softplus)
+  void softplus(gcc_jit_lvalue* dst, gcc_jit_rvalue* a) {
+    gcc_jit_block_add_assignment(block_, nullptr, dst, number(0.0));
+    assign_if(compare(GCC_JIT_COMPARISON_GT, a, number(0.0)), dst, a);
+    gcc_jit_rvalue* tail = call(
+        "log1p", call("exp", gcc_jit_context_new_unary_op(ctxt_, nullptr, GCC_JIT_UNARY_OP_MINUS,
+                                                          double_, call("fabs", a))));
+    gcc_jit_block_add_assignment(block_, nullptr, dst,
+                                 binary(GCC_JIT_BINARY_OP_PLUS, gcc_jit_lvalue_as_rvalue(dst), tail));
+  }
+
+  gcc_jit_context* ctxt_;
+  const Source& source_;
+  gcc_jit_type *double_ = nullptr, *int_ = nullptr;
+  gcc_jit_function* fn_ = nullptr;
+  gcc_jit_block* block_ = nullptr;
+  std::vector<gcc_jit_rvalue*> regs_;  // the current value of each register
+};
+
+[[noreturn]] void fail(gcc_jit_context* ctxt, const char* stage) {
+  const char* why = gcc_jit_context_get_first_error(ctxt);
+  std::string message = fmt::format("jit: libgccjit failed to {}: {}", stage, why ? why : "no message");
+  gcc_jit_context_release(ctxt);
+  throw Error(ErrorCode::internal, message);
+}
+
+}  // namespace
+
+bool Program::jit_available() { return true; }
+
+bool Program::jit() {
+  if (is_native()) return true;
+  Source source{code_, dim(), regs_, std::vector<bool>(regs_.size(), false)};
+  const std::size_t first_temp = regs_.size() - code_.size();
+  for (std::size_t r = dim(); r < first_temp; ++r) source.known[r] = true;
+  for (const Instruction& in : code_) {
+    if (source.known[in.a] && (!is_binary(in.code) || source.known[in.b])) {
+      source.known_value[in.dst] =
+          apply(in.code, source.known_value[in.a], source.known_value[in.b]);
+      source.known[in.dst] = true;
+    }
+  }
+
+  gcc_jit_context* ctxt = gcc_jit_context_acquire();
+  if (!ctxt) throw Error(ErrorCode::internal, "jit: libgccjit could not create a context");
+  gcc_jit_context_set_int_option(ctxt, GCC_JIT_INT_OPTION_OPTIMIZATION_LEVEL, 2);
+  gcc_jit_context_add_command_line_option(ctxt, "-ffp-contract=off");
+  gcc_jit_context_add_command_line_option(ctxt, "-fno-math-errno");
+  try {
+    Emitter emitter(ctxt, source);
+    emitter.function("value", end_value_, value_reg_, nullptr, nullptr);
+    if (derivatives_ != Derivatives::none) {
+      emitter.function("value_grad", end_grad_, value_reg_, &grad_regs_, nullptr);
+    }
+    if (derivatives_ == Derivatives::hessian) {
+      emitter.function("value_grad_hessian", end_hessian_, value_reg_, &grad_regs_, &hessian_regs_);
+    }
+  } catch (...) {
+    gcc_jit_context_release(ctxt);
+    throw;
+  }
+  if (gcc_jit_context_get_first_error(ctxt)) fail(ctxt, "build the code");
+  gcc_jit_result* result = gcc_jit_context_compile(ctxt);
+  if (!result) fail(ctxt, "compile");
+  gcc_jit_context_release(ctxt);
+
+  native_code_ = std::shared_ptr<void>(result, [](void* r) {
+    gcc_jit_result_release(static_cast<gcc_jit_result*>(r));
+  });
+  native_value_ = reinterpret_cast<double (*)(const double*)>(gcc_jit_result_get_code(result, "value"));
+  if (derivatives_ != Derivatives::none) {
+    native_grad_ = reinterpret_cast<double (*)(const double*, double*)>(
+        gcc_jit_result_get_code(result, "value_grad"));
+  }
+  if (derivatives_ == Derivatives::hessian) {
+    native_hessian_ = reinterpret_cast<double (*)(const double*, double*, double*)>(
+        gcc_jit_result_get_code(result, "value_grad_hessian"));
+  }
+  return true;
+}
+
+#else
+
+bool Program::jit_available() { return false; }
+
+bool Program::jit() { return false; }
+
+#endif
+
+}  // namespace descent::symbolic
