@@ -26,7 +26,9 @@ if ls fuzz/*_fuzz.cpp >/dev/null 2>&1; then
     corpus=fuzz/corpus/$(basename "$f" | sed 's/^descent_//; s/_fuzz$//')
     work=$(mktemp -d)
     cp -r "$corpus"/. "$work"/ 2>/dev/null || true
-    "$f" -max_total_time="${DESCENT_FUZZ_SECONDS:-60}" -timeout=5 -rss_limit_mb=2048 "$work"
+    # A fixed seed: the same run every time (DESCENT_FUZZ_SEED=0 picks one at random).
+    "$f" -seed="${DESCENT_FUZZ_SEED:-20261123}" -max_total_time="${DESCENT_FUZZ_SECONDS:-60}" \
+      -timeout=10 -rss_limit_mb=2048 "$work"
     rm -rf "$work"
   done
 fi

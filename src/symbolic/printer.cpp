@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "descent/core/error.hpp"
 #include "symbolic/detail.hpp"
 
 namespace descent::symbolic {
@@ -147,8 +150,33 @@ Printed print(const Expr& e) {
   }
 }
 
+// Nodes of f written out as a tree, saturating at `limit`. A DAG shares subexpressions (a
+// derivative of a deep composition shares a great deal) and its tree can be exponentially larger.
+std::uint64_t tree_size(const Expr& e, std::uint64_t limit,
+                        std::unordered_map<const Node*, std::uint64_t>& memo) {
+  if (auto it = memo.find(e.get()); it != memo.end()) return it->second;
+  std::uint64_t n = 1;
+  for (const Expr& a : e.args()) n = std::min(limit, n + tree_size(a, limit, memo));
+  memo.emplace(e.get(), n);
+  return n;
+}
+
+// Written out, f would have more nodes than this: refuse to print it rather than run for minutes
+// and print gigabytes.
+constexpr std::uint64_t kMaxPrintedNodes = 2'000'000;
+
 }  // namespace
 
-std::string to_string(const Expr& f) { return print(f).text; }
+std::string to_string(const Expr& f) {
+  std::unordered_map<const Node*, std::uint64_t> memo;
+  if (tree_size(f, kMaxPrintedNodes + 1, memo) > kMaxPrintedNodes) {
+    throw Error(ErrorCode::bad_input,
+                fmt::format("the expression is too large to print: more than {} operations when "
+                            "written out ({} distinct subexpressions shared); evaluate it instead "
+                            "(descent grad / minimize compile it without writing it out)",
+                            kMaxPrintedNodes, memo.size()));
+  }
+  return print(f).text;
+}
 
 }  // namespace descent::symbolic

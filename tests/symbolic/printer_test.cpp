@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "descent/core/error.hpp"
 #include "descent/symbolic/differentiate.hpp"
 #include "descent/symbolic/evaluate.hpp"
 #include "descent/symbolic/parser.hpp"
@@ -89,6 +90,25 @@ TEST(Printer, PrintingIsAFixedPoint) {
     const std::string once = to_string(parse(gen.formula(4)));
     EXPECT_EQ(to_string(parse(once)), once);
   }
+}
+
+TEST(Printer, RefusesAnExpressionWhoseTreeIsExponentiallyLarge) {
+  // Each level uses the one below twice: 40 distinct nodes, 2^40 when written out.
+  Expr e = variable("x");
+  for (int i = 0; i < 40; ++i) e = call(Op::sin, e) + call(Op::cos, e);
+  try {
+    (void)to_string(e);
+    FAIL() << "expected descent::Error";
+  } catch (const descent::Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::bad_input);
+    EXPECT_NE(std::string(error.what()).find("too large to print"), std::string::npos);
+  }
+}
+
+TEST(Printer, PrintsALargeButSharedTreeThatFitsTheBudget) {
+  Expr e = variable("x");
+  for (int i = 0; i < 10; ++i) e = call(Op::sin, e) + call(Op::cos, e);
+  EXPECT_GT(to_string(e).size(), 10000u);
 }
 
 }  // namespace
