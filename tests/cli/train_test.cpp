@@ -64,6 +64,25 @@ TEST(TrainCli, BadBatchSizeAndClosureOptimizersAreExit2) {
   EXPECT_EQ(run_cli({"train", "--data", "iris", "--optimizer", "lbfgs"}).exit_code, 2);
 }
 
+TEST(TrainCli, OnecycleShorterThanTheTrainingIsExit2BeforeTheFirstEpoch) {
+  // iris: 120 training rows in batches of 32 = 4 batches per epoch; 3 epochs = 12 steps.
+  const auto r = run_cli({"train", "--data", "iris", "--model", "softmax", "--epochs", "3", "--schedule",
+                          "onecycle(max_lr=0.01, total_steps=10)"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_NE(r.err.find("total_steps = 10 steps, but training takes 12 steps (3 epochs x 4 batches)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("set total_steps=12"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--epochs 2"), std::string::npos) << r.err;
+}
+
+TEST(TrainCli, OnecycleAsLongAsTheTrainingRuns) {
+  const auto r = run_cli({"train", "--data", "iris", "--model", "softmax", "--epochs", "3", "--schedule",
+                          "onecycle(max_lr=0.01, total_steps=12)", "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST(TrainCli, DivergenceIsExit3WithTheResultPrinted) {
   const auto r = run_cli({"train", "--data", "diabetes", "--optimizer", "sgd(lr=100)", "--batch-size", "full",
                           "--epochs", "300", "--json"});
