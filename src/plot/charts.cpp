@@ -182,9 +182,13 @@ Panel contour_panel(const FunctionView& view, const std::vector<LabeledRun>& run
   panel.colorbar = "f(" + view.variables[0] + ", " + view.variables[1] + ")";
   add_contours(panel, view, r, options);
   if (options.arrows) add_arrows(panel, view, r);
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    Series s{.color = palette(i), .line_width = 1.8, .halo = true, .marker = Marker::circle,
-             .marker_size = 2.4, .label = runs[i].label};
+  // Optimizers often share a route (Rosenbrock's valley): each path is drawn a little wider than
+  // the one drawn after it, so one that is covered still shows as a coloured band along its route.
+  const std::size_t n = runs.size();
+  const double widen = n > 1 ? std::min(0.8, 3.2 / static_cast<double>(n - 1)) : 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    Series s{.color = palette(i), .line_width = 1.8 + widen * static_cast<double>(n - 1 - i),
+             .halo = i == 0, .marker = Marker::circle, .marker_size = 2.4, .label = runs[i].label};
     for (const auto& p : run_points(runs[i].summary)) {
       s.x.push_back(p.size() > 0 ? p[0] : NAN);
       s.y.push_back(p.size() > 1 ? p[1] : NAN);
