@@ -17,6 +17,17 @@
 #include DESCENT_GCCJIT_HEADER
 #endif
 
+#if defined(__SANITIZE_ADDRESS__)
+#define DESCENT_JIT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DESCENT_JIT_ASAN 1
+#endif
+#endif
+#ifdef DESCENT_JIT_ASAN
+#include <sanitizer/lsan_interface.h>
+#endif
+
 namespace descent::symbolic {
 
 #ifdef DESCENT_GCCJIT_HEADER
@@ -233,6 +244,18 @@ class Emitter {
   std::vector<gcc_jit_rvalue*> regs_;  // the current value of each register
 };
 
+// libgccjit runs GCC in-process, and GCC never frees what one compilation allocates:
+// LeakSanitizer would report those blocks (not ours) at exit. Allocations made while one of
+// these lives are not reported.
+struct IgnoreLeaksOfGcc {
+#ifdef DESCENT_JIT_ASAN
+  IgnoreLeaksOfGcc() { __lsan_disable(); }
+  ~IgnoreLeaksOfGcc() { __lsan_enable(); }
+  IgnoreLeaksOfGcc(const IgnoreLeaksOfGcc&) = delete;
+  IgnoreLeaksOfGcc& operator=(const IgnoreLeaksOfGcc&) = delete;
+#endif
+};
+
 [[noreturn]] void fail(gcc_jit_context* ctxt, const char* stage) {
   const char* why = gcc_jit_context_get_first_error(ctxt);
   std::string message = fmt::format("jit: libgccjit failed to {}: {}", stage, why ? why : "no message");
@@ -257,6 +280,7 @@ bool Program::jit() {
     }
   }
 
+  const IgnoreLeaksOfGcc ignore_leaks_of_gcc;
   gcc_jit_context* ctxt = gcc_jit_context_acquire();
   if (!ctxt) throw Error(ErrorCode::internal, "jit: libgccjit could not create a context");
   gcc_jit_context_set_int_option(ctxt, GCC_JIT_INT_OPTION_OPTIMIZATION_LEVEL, 2);
@@ -281,6 +305,7 @@ bool Program::jit() {
   gcc_jit_context_release(ctxt);
 
   native_code_ = std::shared_ptr<void>(result, [](void* r) {
+    const IgnoreLeaksOfGcc ignore_leaks_of_gcc;
     gcc_jit_result_release(static_cast<gcc_jit_result*>(r));
   });
   native_value_ = reinterpret_cast<double (*)(const double*)>(gcc_jit_result_get_code(result, "value"));
