@@ -1,0 +1,386 @@
+// One training run: the epoch loop (minibatch steps, data-parallel gradients, clipping), evaluation,
+// divergence, and the run's state as a checkpoint and back. Set up and driven by trainer.cpp.
+
+// GCC 12 reports a false -Wmaybe-uninitialized inside Eigen's AVX-512 GEMM kernels.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+#include "ml/training_run.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <span>
+
+#include <fmt/format.h>
+
+#include "descent/core/error.hpp"
+#include "descent/ml/clip.hpp"
+
+namespace descent::ml::detail {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr Index kEvalChunk = 1000;  // rows per forward pass when evaluating
+constexpr Index kMinPartRows = 16;  // a batch is split over threads only if each gets this many
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The rows `rows` of `features`, standardized, in the model's scalar type.
+template <typename T>
+RowMatrix<T> standardized_rows(const RowMat& features, const std::vector<Index>& rows, const Standardizer& z) {
+  RowMatrix<T> out(static_cast<Index>(rows.size()), features.cols());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    out.row(static_cast<Index>(i)) =
+        ((features.row(rows[i]) - z.mean.transpose()).cwiseQuotient(z.scale.transpose())).template cast<T>();
+  }
+  return out;
+}
+
+Vec pick(const Vec& targets, const std::vector<Index>& rows) {
+  Vec out(static_cast<Index>(rows.size()));
+  for (std::size_t i = 0; i < rows.size(); ++i) out[static_cast<Index>(i)] = targets[rows[i]];
+  return out;
+}
+
+template <typename T>
+std::string to_bytes(std::span<const T> values) {
+  return std::string(reinterpret_cast<const char*>(values.data()), values.size_bytes());
+}
+
+template <typename T>
+void from_bytes(const std::string& bytes, std::span<T> values) {
+  DESCENT_ASSERT(bytes.size() == values.size_bytes());
+  std::memcpy(values.data(), bytes.data(), bytes.size());
+}
+
+// A resumed run must be the same run: every setting that shapes the trajectory has to agree.
+void check_same(const char* what, const std::string& saved, const std::string& asked, const std::string& path) {
+  if (saved != asked) {
+    throw_input("checkpoint {} was written for {} {}; this run asks for {}", path, what, saved, asked);
+  }
+}
+
+// A schedule with an end (onecycle's total_steps) must last the whole training, epochs x batches
+// per epoch optimizer steps, each followed by a schedule step: PyTorch's OneCycleLR raises past
+// its end, and we would rather say so before the first epoch than in the middle of one.
+void check_schedule_length(const optim::Schedule& schedule, std::int64_t epochs, std::int64_t batches) {
+  const auto limit = schedule.step_limit();
+  const std::int64_t steps = epochs * batches;
+  if (!limit || steps <= *limit) return;
+  const std::string spec = schedule.spec();
+  const std::int64_t fit = *limit / batches;
+  throw_usage("schedule {} ends after total_steps = {} steps, but training takes {} steps ({} epochs x {} batches); "
+              "set total_steps={} in the schedule{}",
+              spec.substr(0, spec.find('(')), *limit, steps, epochs, batches, steps,
+              fit > 0 ? fmt::format(", or train at most {} epochs (--epochs {})", fit, fit)
+                      : std::string(", or use a larger --batch-size"));
+}
+
+}  // namespace
+
+template <typename T>
+TrainingRun<T>::TrainingRun(const LabeledData& data, const TrainOptions& options, const Split& split, const Standardizer& z,
+    const std::string& model, const TrainCallbacks& callbacks)
+    : options_(options),
+      callbacks_(callbacks),
+      shape_(data.shape),
+      net_(model, data.shape),
+      rng_(options.seed + 0x9E3779B97F4A7C15ULL),  // a stream apart from the split's Rng(seed)
+      train_x_(standardized_rows<T>(data.features, split.train, z)),
+      test_x_(standardized_rows<T>(data.features, split.test, z)),
+      train_y_(pick(data.targets, split.train)),
+      test_y_(pick(data.targets, split.test)),
+      sampler_(train_x_.rows(), options.batch_size == 0 ? train_x_.rows() : options.batch_size) {
+  optimizer_ = optim::make_optimizer(options.optimizer.empty() ? default_optimizer(data.shape, net_.config().spec.name())
+                                                               : options.optimizer);
+  if (optimizer_->needs_closure()) {
+    throw_usage("optimizer {} re-evaluates the whole objective within a step and cannot train on minibatches; "
+                "use a first-order rule (sgd, adam, rmsprop, ...)", optimizer_->name());
+  }
+  schedule_ = optim::make_schedule(options.schedule, optimizer_->lr());
+  check_schedule_length(*schedule_, options.epochs, sampler_.batches_per_epoch());
+  schedule_->start(*optimizer_);
+  net_.reserve(std::max(sampler_.batch_size(), kEvalChunk));
+  batch_x_.resize(static_cast<std::size_t>(sampler_.batch_size() * net_.inputs()));
+  batch_y_.resize(static_cast<std::size_t>(sampler_.batch_size()));
+  best_params_.assign(net_.params().begin(), net_.params().end());
+  history_.classification = data.shape.classification;
+  describe(data, z);
+}
+
+template <typename T>
+double TrainingRun<T>::work_per_step() const {
+  return static_cast<double>(net_.num_params()) * static_cast<double>(sampler_.batch_size());
+}
+
+template <typename T>
+void TrainingRun<T>::set_threads(int threads) {
+  pool_ = std::make_unique<WorkerPool>(threads);
+  workers_.clear();
+  for (int t = 1; t < threads; ++t) {
+    workers_.push_back(std::make_unique<Network<T>>(net_.spec(), shape_));
+    workers_.back()->use_params_of(net_);
+    workers_.back()->reserve(std::max(sampler_.batch_size(), kEvalChunk));
+  }
+}
+
+template <typename T>
+void TrainingRun<T>::start_fresh() {
+  net_.init(rng_);
+  best_params_.assign(net_.params().begin(), net_.params().end());
+}
+
+template <typename T>
+void TrainingRun<T>::resume(const Checkpoint& saved, const std::string& path) {
+  check_same("model", saved.model, state_.model, path);
+  check_same("optimizer", saved.optimizer, state_.optimizer, path);
+  check_same("schedule", saved.schedule, state_.schedule, path);
+  check_same("data", saved.data, state_.data, path);
+  check_same("batch size", fmt::format("{}", saved.batch_size), fmt::format("{}", state_.batch_size), path);
+  check_same("seed", fmt::format("{}", saved.seed), fmt::format("{}", state_.seed), path);
+  check_same("test fraction", fmt::format("{}", saved.test_fraction), fmt::format("{}", state_.test_fraction), path);
+  check_same("standardize", fmt::format("{}", saved.standardize), fmt::format("{}", state_.standardize), path);
+  check_same("clip norm", fmt::format("{}", saved.clip_norm), fmt::format("{}", state_.clip_norm), path);
+  check_same("clip value", fmt::format("{}", saved.clip_value), fmt::format("{}", state_.clip_value), path);
+  check_same("parameter count", fmt::format("{}", saved.num_params), fmt::format("{}", state_.num_params), path);
+  check_same("dtype", saved.double_precision ? "float64" : "float32",
+             state_.double_precision ? "float64" : "float32", path);
+  // Everything is checked; load into temporaries first so a failure leaves nothing half-set.
+  Rng rng;
+  rng.load(saved.rng_state);
+  optimizer_->load_state(saved.optimizer_state);
+  schedule_->set_step_count(saved.schedule_step, *optimizer_);
+  rng_ = rng;
+  from_bytes(saved.params, net_.params());
+  best_params_.resize(net_.params().size());
+  from_bytes(saved.best_params.empty() ? saved.params : saved.best_params, std::span<T>(best_params_));
+  best_epoch_ = saved.best_epoch;
+  best_loss_ = saved.best_loss;
+  epoch_ = saved.epoch;
+  history_ = saved.history;
+}
+
+template <typename T>
+TrainResult TrainingRun<T>::run() {
+  while (epoch_ < options_.epochs) {
+    const auto start = Clock::now();
+    EpochRecord record;
+    record.epoch = epoch_ + 1;
+    record.train_loss = train_epoch(record.epoch);
+    record.train_seconds = seconds_since(start);
+    if (!std::isfinite(record.train_loss) || !params_finite()) return diverged(record.epoch);
+    std::tie(record.test_loss, record.test_metric) = evaluate(test_x_, test_y_);
+    record.lr = optimizer_->lr();
+    record.seconds = seconds_since(start);
+    ++epoch_;
+    history_.epochs.push_back(record);
+    if (record.train_loss < best_loss_) {
+      best_loss_ = record.train_loss;
+      best_epoch_ = record.epoch;
+      best_params_.assign(net_.params().begin(), net_.params().end());
+    }
+    if (!options_.checkpoint.empty()) save_checkpoint(options_.checkpoint, snapshot());
+    if (callbacks_.on_epoch) callbacks_.on_epoch(record);
+  }
+  TrainResult result = base_result();
+  if (!history_.epochs.empty()) {
+    const auto& last = history_.epochs.back();
+    result.train_loss = last.train_loss;
+    result.test_loss = last.test_loss;
+    result.test_metric = last.test_metric;
+  } else {
+    result.train_loss = evaluate(train_x_, train_y_).first;
+    std::tie(result.test_loss, result.test_metric) = evaluate(test_x_, test_y_);
+  }
+  result.final_state = snapshot();
+  return result;
+}
+
+template <typename T>
+void TrainingRun<T>::describe(const LabeledData& data, const Standardizer& z) {
+  state_.model = net_.spec();
+  state_.optimizer = optimizer_->spec();
+  state_.schedule = schedule_->spec();
+  state_.data = data.name;
+  state_.batch_size = options_.batch_size;
+  state_.test_fraction = data.predefined_test_rows > 0 ? 0.0 : options_.test_fraction;
+  state_.seed = options_.seed;
+  state_.standardize = options_.standardize;
+  state_.clip_norm = options_.clip_norm;
+  state_.clip_value = options_.clip_value;
+  state_.shape = data.shape;
+  state_.double_precision = net_.config().double_precision;
+  state_.num_params = net_.num_params();
+  state_.feature_names = data.feature_names;
+  state_.class_names = data.class_names;
+  state_.mean = z.mean;
+  state_.scale = z.scale;
+}
+
+template <typename T>
+double TrainingRun<T>::train_epoch(std::int64_t epoch) {
+  sampler_.start_epoch(rng_);
+  const Index batches = sampler_.batches_per_epoch();
+  const Index d = net_.inputs();
+  double total = 0.0;
+  for (Index b = 0; b < batches; ++b) {
+    const auto rows = sampler_.batch(b);
+    const auto count = static_cast<Index>(rows.size());
+    const T* x = train_x_.data();
+    const double* y = train_y_.data();
+    if (!sampler_.full_batch()) {
+      for (Index i = 0; i < count; ++i) {
+        std::memcpy(batch_x_.data() + i * d, train_x_.data() + rows[static_cast<std::size_t>(i)] * d, sizeof(T) * static_cast<std::size_t>(d));
+        batch_y_[static_cast<std::size_t>(i)] = train_y_[rows[static_cast<std::size_t>(i)]];
+      }
+      x = batch_x_.data();
+      y = batch_y_.data();
+    }
+    const double loss = loss_and_grad(x, y, count);
+    if (!std::isfinite(loss)) {
+      diverged_batch_ = b + 1;
+      diverged_loss_ = loss;
+      return kNaN;
+    }
+    total += loss * static_cast<double>(count);
+    if (options_.clip_value > 0) clip_grad_value(net_.grad(), options_.clip_value);
+    if (options_.clip_norm > 0) clip_grad_norm(net_.grad(), options_.clip_norm);
+    optimizer_->step(net_.params(), std::span<const T>(net_.grad()));
+    schedule_->step(*optimizer_);
+    if (callbacks_.on_batch) callbacks_.on_batch(epoch, b + 1, batches);
+  }
+  return total / static_cast<double>(train_x_.rows());
+}
+
+template <typename T>
+Network<T>& TrainingRun<T>::part_net(int part) { return part == 0 ? net_ : *workers_[static_cast<std::size_t>(part - 1)]; }
+
+template <typename T>
+double TrainingRun<T>::loss_and_grad(const T* x, const double* y, Index count) {
+  const int parts = count >= kMinPartRows * 2 ? pool_->size() : 1;
+  if (parts == 1) return net_.loss_and_grad(x, y, count);
+  const Index d = net_.inputs();
+  const double scale = 1.0 / static_cast<double>(count);
+  std::array<double, kMaxThreads> sums{};
+  auto forward_backward = [&](int part) {
+    const Index begin = count * part / parts, end = count * (part + 1) / parts;
+    sums[static_cast<std::size_t>(part)] = part_net(part).loss_sum_and_grad(x + begin * d, y + begin, end - begin, scale);
+  };
+  pool_->run(forward_backward);
+  const auto n = static_cast<Index>(net_.grad().size());
+  auto add_gradients = [&](int part) {
+    const Index begin = n * part / parts, end = n * (part + 1) / parts;
+    T* grad = net_.grad().data();
+    for (int other = 1; other < parts; ++other) {
+      const T* add = part_net(other).grad().data();
+      for (Index i = begin; i < end; ++i) grad[i] += add[i];
+    }
+  };
+  pool_->run(add_gradients);
+  double total = 0.0;
+  for (int part = 0; part < parts; ++part) total += sums[static_cast<std::size_t>(part)];
+  return total * scale;
+}
+
+template <typename T>
+bool TrainingRun<T>::params_finite() const {
+  for (T p : net_.params()) {
+    if (!std::isfinite(p)) return false;
+  }
+  return true;
+}
+
+template <typename T>
+std::pair<double, double> TrainingRun<T>::evaluate(const RowMatrix<T>& x, const Vec& y) {
+  const Index n = x.rows();
+  if (n == 0) return {kNaN, kNaN};
+  const Index k = net_.outputs();
+  const Index chunks = (n + kEvalChunk - 1) / kEvalChunk;
+  std::vector<std::array<double, 3>> sums(static_cast<std::size_t>(chunks));  // loss, hits, residual^2
+  const int parts = pool_->size();
+  auto evaluate_chunks = [&](int part) {
+    Network<T>& net = part_net(part);
+    for (Index c = part; c < chunks; c += parts) {
+      const Index start = c * kEvalChunk, rows = std::min(kEvalChunk, n - start);
+      const T* out = net.forward(x.data() + start * x.cols(), rows);
+      auto& sum = sums[static_cast<std::size_t>(c)];
+      sum[0] = loss_sum(net.loss_kind(), out, y.data() + start, rows, k, static_cast<T*>(nullptr), 0.0);
+      for (Index i = 0; i < rows; ++i) {
+        const double guess = predict_one(net.loss_kind(), out + i * k, k);
+        sum[1] += guess == y[start + i] ? 1.0 : 0.0;
+        sum[2] += (guess - y[start + i]) * (guess - y[start + i]);
+      }
+    }
+  };
+  pool_->run(evaluate_chunks);
+  double loss = 0.0, hits = 0.0, residual = 0.0;
+  for (const auto& sum : sums) {
+    loss += sum[0];
+    hits += sum[1];
+    residual += sum[2];
+  }
+  if (history_.classification) return {loss / static_cast<double>(n), hits / static_cast<double>(n)};
+  const double spread = (y.array() - y.mean()).square().sum();
+  return {loss / static_cast<double>(n), spread > 0 ? 1.0 - residual / spread : kNaN};
+}
+
+template <typename T>
+TrainResult TrainingRun<T>::diverged(std::int64_t epoch) {
+  std::copy(best_params_.begin(), best_params_.end(), net_.params().begin());
+  TrainResult result = base_result();
+  result.reason = StopReason::diverged;
+  const std::string where = diverged_batch_ > 0
+                                ? fmt::format("epoch {}, batch {} (loss = {})", epoch, diverged_batch_, std::isnan(diverged_loss_) ? "nan" : "inf")
+                                : fmt::format("epoch {} (the parameters became non-finite)", epoch);
+  const std::string kept = best_epoch_ > 0
+                               ? fmt::format("kept the parameters of epoch {} (train loss {:.6g})", best_epoch_, best_loss_)
+                               : std::string("kept the initial parameters");
+  result.message = fmt::format("diverged at {}; {}; try a smaller lr, a schedule, or --clip-norm 1", where, kept);
+  result.train_loss = best_epoch_ > 0 ? best_loss_ : evaluate(train_x_, train_y_).first;
+  std::tie(result.test_loss, result.test_metric) = evaluate(test_x_, test_y_);
+  result.final_state = snapshot();
+  return result;
+}
+
+template <typename T>
+TrainResult TrainingRun<T>::base_result() const {
+  TrainResult result;
+  result.history = history_;
+  result.model = state_.model;
+  result.optimizer = state_.optimizer;
+  result.schedule = state_.schedule;
+  result.layers = net_.describe();
+  result.parameters = net_.num_params();
+  result.train_rows = train_x_.rows();
+  result.test_rows = test_x_.rows();
+  result.best_epoch = best_epoch_;
+  return result;
+}
+
+template <typename T>
+Checkpoint TrainingRun<T>::snapshot() const {
+  Checkpoint c = state_;
+  c.params = to_bytes(net_.params());
+  c.optimizer_state = optimizer_->save_state();
+  c.schedule_step = schedule_->step_count();
+  c.rng_state = rng_.save();
+  c.epoch = epoch_;
+  c.history = history_;
+  c.best_params = to_bytes(std::span<const T>(best_params_));
+  c.best_epoch = best_epoch_;
+  c.best_loss = best_loss_;
+  return c;
+}
+
+template class TrainingRun<float>;
+template class TrainingRun<double>;
+
+}  // namespace descent::ml::detail

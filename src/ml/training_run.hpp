@@ -1,0 +1,106 @@
+// One training run (private to ml): the split rows standardized into the model's scalar type, the
+// network and its data-parallel copies, the optimizer and schedule, and the epoch loop with
+// evaluation, checkpoints, resume and divergence handling. trainer.cpp sets it up and runs it.
+// Example: TrainingRun<float> run(data, options, split, z, model, {}); run.start_fresh(); run.run();
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "descent/core/rng.hpp"
+#include "descent/core/types.hpp"
+#include "descent/ml/checkpoint.hpp"
+#include "descent/ml/data.hpp"
+#include "descent/ml/model.hpp"
+#include "descent/ml/trainer.hpp"
+#include "descent/optim/optimizer.hpp"
+#include "descent/optim/schedule.hpp"
+#include "ml/eigen_maps.hpp"
+#include "ml/worker_pool.hpp"
+
+namespace descent::ml::detail {
+
+inline constexpr int kMaxThreads = 64;  // parts a step is split into, at most
+
+template <typename T>
+class TrainingRun {
+ public:
+  // Builds the matrices, network, optimizer and schedule (started). Throws descent::Error
+  // (bad_usage) for an optimizer that needs a closure or a schedule that ends before the run.
+  // `options` and `callbacks` are kept by reference: they must outlive the run.
+  TrainingRun(const LabeledData& data, const TrainOptions& options, const Split& split, const Standardizer& z,
+              const std::string& model, const TrainCallbacks& callbacks);
+
+  // Multiply-adds of one forward pass (about parameters x batch size).
+  double work_per_step() const;
+
+  // Data parallelism: `threads` networks (net_ and threads - 1 workers sharing its parameters)
+  // each take a fixed slice of every batch; their gradients are summed in worker order, so a run
+  // is deterministic for a given thread count. Two meetings of the pool per step.
+  void set_threads(int threads);
+
+  // A new run: parameters initialized from the seed.
+  void start_fresh();
+
+  // Continues the run saved in `saved` (read from `path`). Throws descent::Error (bad_input) if
+  // it was written for another run; then nothing is changed.
+  void resume(const Checkpoint& saved, const std::string& path);
+
+  // The remaining epochs, up to options.epochs.
+  TrainResult run();
+
+ private:
+  void describe(const LabeledData& data, const Standardizer& z);
+
+  // One pass over the training set; returns the mean of the minibatch losses (NaN on divergence).
+  double train_epoch(std::int64_t epoch);
+
+  Network<T>& part_net(int part);
+
+  // Mean loss over `count` rows of a batch; leaves the summed gradient in net_.grad().
+  double loss_and_grad(const T* x, const double* y, Index count);
+
+  bool params_finite() const;
+
+  // Mean loss and accuracy (or R^2) on a set; NaNs for an empty set. Chunks are spread over
+  // the workers; their sums are added in chunk order (deterministic for any thread count).
+  std::pair<double, double> evaluate(const RowMatrix<T>& x, const Vec& y);
+
+  // Puts back the best parameters and explains where the run diverged.
+  TrainResult diverged(std::int64_t epoch);
+
+  TrainResult base_result() const;
+  Checkpoint snapshot() const;
+
+  const TrainOptions& options_;
+  const TrainCallbacks& callbacks_;
+  ProblemShape shape_;
+  Network<T> net_;
+  std::vector<std::unique_ptr<Network<T>>> workers_;
+  std::unique_ptr<WorkerPool> pool_ = std::make_unique<WorkerPool>(1);
+  std::unique_ptr<optim::Optimizer> optimizer_;
+  std::unique_ptr<optim::Schedule> schedule_;
+  Rng rng_;
+  RowMatrix<T> train_x_, test_x_;
+  Vec train_y_, test_y_;
+  MinibatchSampler sampler_;
+  AlignedBuffer<T> batch_x_;
+  std::vector<double> batch_y_;
+  Checkpoint state_;  // the header fields (what the run is)
+  TrainingHistory history_;
+  AlignedBuffer<T> best_params_;
+  double best_loss_ = std::numeric_limits<double>::infinity();
+  std::int64_t best_epoch_ = 0;
+  std::int64_t epoch_ = 0;
+  Index diverged_batch_ = 0;
+  double diverged_loss_ = 0.0;
+};
+
+extern template class TrainingRun<float>;
+extern template class TrainingRun<double>;
+
+}  // namespace descent::ml::detail
