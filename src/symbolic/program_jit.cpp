@@ -280,7 +280,7 @@ bool Program::jit() {
     }
   }
 
-  const IgnoreLeaksOfGcc ignore_leaks_of_gcc;
+  [[maybe_unused]] const IgnoreLeaksOfGcc while_compiling;
   gcc_jit_context* ctxt = gcc_jit_context_acquire();
   if (!ctxt) throw Error(ErrorCode::internal, "jit: libgccjit could not create a context");
   gcc_jit_context_set_int_option(ctxt, GCC_JIT_INT_OPTION_OPTIMIZATION_LEVEL, 2);
@@ -305,7 +305,7 @@ bool Program::jit() {
   gcc_jit_context_release(ctxt);
 
   native_code_ = std::shared_ptr<void>(result, [](void* r) {
-    const IgnoreLeaksOfGcc ignore_leaks_of_gcc;
+    [[maybe_unused]] const IgnoreLeaksOfGcc while_releasing;
     gcc_jit_result_release(static_cast<gcc_jit_result*>(r));
   });
   native_value_ = reinterpret_cast<double (*)(const double*)>(gcc_jit_result_get_code(result, "value"));
