@@ -61,12 +61,13 @@ class TapeSession {
   // n new inputs with the given values; input i has tape index i + 1.
   template <class ValueAt>
   Vars<BasicVar<S>> inputs(Index n, ValueAt value_at) {
-    inputs_->clear();
-    inputs_->reserve(static_cast<std::size_t>(n));
+    const std::uint32_t first = tape_->push_inputs(static_cast<std::size_t>(n));
+    inputs_->resize(static_cast<std::size_t>(n));
+    BasicVar<S>* out = inputs_->data();
     for (Index i = 0; i < n; ++i) {
-      inputs_->push_back(BasicVar<S>::make(value_at(i), tape_->push_input()));
+      out[i] = BasicVar<S>::make(value_at(i), first + static_cast<std::uint32_t>(i));
     }
-    return Vars<BasicVar<S>>(inputs_->data(), n);
+    return Vars<BasicVar<S>>(out, n);
   }
 
  private:
@@ -126,7 +127,7 @@ double derivative(F&& f, double x) {
   TapeSession<double> session;
   const Var input = Var::make(x, session.tape().push_input());
   const Var y = f(input);
-  session.tape().backward(y.index());
+  session.tape().backward(y.index(), 1.0, input.index());
   return session.tape().adjoint(input.index());
 }
 

@@ -7,11 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 #include <limits>
-#include <memory>
-#include <new>
 #include <type_traits>
 #include <vector>
 
@@ -76,20 +72,22 @@ S negated(UnitWeight) {
 }
 }  // namespace detail
 
-// Writes an expression's (index, partial) pairs into tape storage, at positions known at
-// compile time (the n-th variable of the expression goes to slot n). A constant operand (index
-// 0) keeps its slot: its partial lands on the null statement's adjoint, which nothing reads.
-// `any` tells whether the expression holds a variable at all.
-template <class S>
+// Collects an expression's (index, partial) pairs in registers, at slots known at compile time
+// (the n-th variable of the expression goes to slot n; a constant operand has index 0).
+template <class S, std::size_t kCount>
 struct ArgSink {
-  std::uint32_t* index;
-  S* partial;
-  std::uint32_t any = 0;
+  std::uint32_t index[kCount];
+  S partial[kCount];
   template <std::size_t kSlot>
   void add(std::uint32_t i, const S& p) {
     index[kSlot] = i;
     partial[kSlot] = p;
-    any |= i;
+  }
+  // Nonzero when the expression holds a variable.
+  std::uint32_t any() const {
+    std::uint32_t bits = 0;
+    for (std::size_t j = 0; j < kCount; ++j) bits |= index[j];
+    return bits;
   }
 };
 
@@ -97,126 +95,143 @@ struct ArgSink {
 //   dy_i = sum over its arguments k of partial_k * dy_{index_k}
 // with the arguments of statement i at [end(i - 1), end(i)) in two parallel arrays (4-byte
 // indices, partials). Statement 0 is the "null" statement of constants; inputs have no
-// arguments. Storage is reused after clear(): repeated gradients of the same function do not
-// allocate once warm.
+// arguments. A statement lists each variable once per run of equal neighbours: x * x records
+// one argument with partial 2x (less to write and to sweep, and no back-to-back updates of one
+// adjoint in the reverse sweep).
+//
+// Storage is address space reserved once for the largest tape that 32-bit indices allow; the
+// system commits pages when they are first written, so a small tape costs little memory and a
+// tape never moves or grows. Recording therefore calls nothing (a statement past the limit
+// throws, which is the one call, off the normal path), and the compiler keeps the write
+// positions in registers across a user's loop: most of the speed of the forward pass.
+// Outside derivative calls the active tape is the null tape (see null_tape below), which holds
+// nothing: recording a variable there is an error, recording constants is fine.
 template <class S>
 class Tape {
  public:
-  Tape() { clear(); }
+  struct Null {};
+  // The most statements (and arguments) a tape holds: indices are 32-bit.
+  static constexpr std::size_t kMaxStatements = std::numeric_limits<std::uint32_t>::max();
+
+  // A tape for at most max_statements statements and as many arguments (tests pass small
+  // limits). Throws std::bad_alloc if the system refuses even a small reservation.
+  explicit Tape(std::size_t max_statements = kMaxStatements);
+  // The null tape.
+  constexpr explicit Tape(Null) {}
+  ~Tape();
+  Tape(const Tape&) = delete;
+  Tape& operator=(const Tape&) = delete;
 
   // Forgets all statements (keeps the memory).
   void clear() {
-    if (capacity_ == 0) reserve(1024);
-    end_.get()[0] = 0;
+    end_[0] = 0;
     size_ = 1;
     args_ = 0;
   }
-  // Makes room for `nodes` statements with two arguments each on average (keeps those recorded).
-  void reserve(std::size_t nodes) {
-    reserve_statements(nodes);
-    reserve_args(2 * nodes);
-  }
   std::size_t size() const { return size_; }
+  // Arguments recorded over all statements.
+  std::size_t arguments() const { return args_; }
+  std::size_t max_statements() const { return max_statements_; }
 
   // Records y with dy = da * dx_a + db * dx_b; returns its index.
   std::uint32_t push(std::uint32_t a, const S& da, std::uint32_t b, const S& db) {
-    if (size_ == capacity_ || args_ + 2 > arg_capacity_) grow(2);
-    arg_index_.get()[args_] = a;
-    arg_partial_.get()[args_] = da;
-    arg_index_.get()[args_ + 1] = b;
-    arg_partial_.get()[args_ + 1] = db;
-    args_ += 2;
-    end_.get()[size_] = static_cast<std::uint32_t>(args_);
-    return static_cast<std::uint32_t>(size_++);
+    const std::size_t s = size_;
+    const std::size_t n = args_;
+    if (n + 2 > max_args_ || s >= max_statements_) [[unlikely]] full();
+    index_[n] = a;
+    partial_[n] = da;
+    index_[n + 1] = b;
+    partial_[n + 1] = db;
+    return finish(s, n + 2);
   }
   // Records y with dy = da * dx_a.
   std::uint32_t push(std::uint32_t a, const S& da) {
-    if (size_ == capacity_ || args_ + 1 > arg_capacity_) grow(1);
-    arg_index_.get()[args_] = a;
-    arg_partial_.get()[args_] = da;
-    args_ += 1;
-    end_.get()[size_] = static_cast<std::uint32_t>(args_);
-    return static_cast<std::uint32_t>(size_++);
+    const std::size_t s = size_;
+    const std::size_t n = args_;
+    if (n + 1 > max_args_ || s >= max_statements_) [[unlikely]] full();
+    index_[n] = a;
+    partial_[n] = da;
+    return finish(s, n + 1);
   }
-  // A new independent variable (a leaf).
-  std::uint32_t push_input() {
-    if (size_ == capacity_) grow(0);
-    end_.get()[size_] = static_cast<std::uint32_t>(args_);
-    return static_cast<std::uint32_t>(size_++);
+  // n new independent variables (leaves); returns the index of the first (the others follow).
+  std::uint32_t push_inputs(std::size_t n) {
+    const std::size_t s = size_;
+    if (n > max_statements_ - s) full();
+    std::fill(end_ + s, end_ + s + n, static_cast<std::uint32_t>(args_));
+    size_ = s + n;
+    return static_cast<std::uint32_t>(s);
   }
+  std::uint32_t push_input() { return push_inputs(1); }
   // Records the expression e as one statement; returns its index, or 0 when e holds no
   // variable (a constant records nothing).
   template <class E>
   std::uint32_t record(const E& e) {
     constexpr std::size_t k = std::remove_cvref_t<E>::kArgs;
-    if (size_ == capacity_ || args_ + k > arg_capacity_) grow(k);
-    ArgSink<S> sink{arg_index_.get() + args_, arg_partial_.get() + args_};
+    ArgSink<S, k> sink;
     e.template partials<0>(sink, detail::UnitWeight{});
-    if (sink.any == 0) return 0;
-    args_ += k;
-    end_.get()[size_] = static_cast<std::uint32_t>(args_);
-    return static_cast<std::uint32_t>(size_++);
+    if (sink.any() == 0) return 0;
+    const std::size_t s = size_;
+    const std::size_t n = args_;
+    if (n + k > max_args_ || s >= max_statements_) [[unlikely]] full();
+    // Runs of one variable (x * x) become one argument.
+    std::uint32_t* index = index_ + n;
+    S* partial = partial_ + n;
+    std::uint32_t current = sink.index[0];
+    S sum = sink.partial[0];
+    std::size_t m = 0;
+    for (std::size_t j = 1; j < k; ++j) {
+      if (sink.index[j] == current) {
+        sum += sink.partial[j];
+      } else {
+        index[m] = current;
+        partial[m] = sum;
+        ++m;
+        current = sink.index[j];
+        sum = sink.partial[j];
+      }
+    }
+    index[m] = current;
+    partial[m] = sum;
+    return finish(s, n + m + 1);
   }
 
   // Reverse sweep from statement `output` seeded with dy_output = seed, down to statement
   // `stop` + 1 (pass the last input's index when all inputs were recorded first: nothing below
   // them has arguments). Afterwards adjoint(i) is d output / d y_i for every statement up to
-  // `output`.
+  // max(output, stop).
   void backward(std::uint32_t output, const S& seed = S(1.0), std::uint32_t stop = 0);
   const S& adjoint(std::uint32_t i) const { return adjoints_[i]; }
 
  private:
-  struct Free {
-    void operator()(void* p) const { std::free(p); }
-  };
-  template <class T>
-  using Buffer = std::unique_ptr<T, Free>;
+  std::uint32_t finish(std::size_t s, std::size_t args_end) {
+    args_ = args_end;
+    end_[s] = static_cast<std::uint32_t>(args_end);
+    size_ = s + 1;
+    return static_cast<std::uint32_t>(s);
+  }
+  // A statement with a variable that does not fit: the tape is full, or it is the null tape.
+  [[noreturn, gnu::cold, gnu::noinline]] void full() const;
 
-  // Raw storage: the element types are implicit-lifetime, and untouched capacity costs no page
-  // faults.
-  template <class T>
-  static void resize_buffer(Buffer<T>& buffer, std::size_t used, std::size_t count) {
-    Buffer<T> bigger(static_cast<T*>(std::malloc(count * sizeof(T))));
-    if (!bigger) throw std::bad_alloc();
-    if (used > 0) std::memcpy(bigger.get(), buffer.get(), used * sizeof(T));
-    buffer = std::move(bigger);
-  }
-  void reserve_statements(std::size_t count) {
-    if (count <= capacity_) return;
-    resize_buffer(end_, size_, count);
-    capacity_ = count;
-  }
-  void reserve_args(std::size_t count) {
-    if (count <= arg_capacity_) return;
-    resize_buffer(arg_index_, args_, count);
-    resize_buffer(arg_partial_, args_, count);
-    arg_capacity_ = count;
-  }
-  [[gnu::cold, gnu::noinline]] void grow(std::size_t args) {
-    constexpr std::size_t kMax = std::numeric_limits<std::uint32_t>::max();
-    if (size_ >= kMax || args_ + args > kMax) {
-      throw Error(ErrorCode::internal, "autodiff: tape exceeds 2^32 statements or arguments");
-    }
-    if (size_ == capacity_) reserve_statements(std::min(kMax, capacity_ * 2));
-    if (args_ + args > arg_capacity_) {
-      reserve_args(std::min(kMax, std::max(arg_capacity_ * 2, args_ + args)));
-    }
-  }
-
-  Buffer<std::uint32_t> end_;          // end_[i]: one past statement i's last argument
-  Buffer<std::uint32_t> arg_index_;    // arguments [0, args_) are recorded
-  Buffer<S> arg_partial_;
+  std::size_t max_statements_ = 0;
+  std::size_t max_args_ = 0;
+  std::uint32_t* end_ = nullptr;    // end_[i]: one past statement i's last argument
+  std::uint32_t* index_ = nullptr;  // arguments [0, args_) are recorded
+  S* partial_ = nullptr;
   std::size_t size_ = 0;  // statements
-  std::size_t capacity_ = 0;
   std::size_t args_ = 0;
-  std::size_t arg_capacity_ = 0;
   std::vector<S> adjoints_;
 };
 
-// The tape that BasicVar<S> operations record onto in this thread (set by TapeSession).
+// The tape of no derivative call: holds nothing, so constants pass and variables are an error.
+// Shared by all threads and never written.
+template <class S>
+inline constinit Tape<S> null_tape{typename Tape<S>::Null{}};
+
+// The tape that BasicVar<S> operations record onto in this thread (set by TapeSession; never
+// null, so that recording has no branch that keeps the compiler from moving loads out of loops).
 template <class S>
 struct ActiveTape {
-  static inline thread_local Tape<S>* tape = nullptr;
+  static inline thread_local Tape<S>* tape = &null_tape<S>;
 };
 
 // A scalar that records its computation. Constants (built from a double) live at index 0 and
@@ -290,19 +305,7 @@ class BasicVar {
  private:
   template <class E>
   static std::uint32_t record(const E& e) {
-    Tape<S>* tape = ActiveTape<S>::tape;
-    if (tape != nullptr) return tape->record(e);
-    // Outside a derivative call only constant expressions are allowed. (Everything here is
-    // inlined: passing e to a function would make the compiler keep it in memory.)
-    std::uint32_t index[E::kArgs];
-    S partial[E::kArgs];
-    ArgSink<S> sink{index, partial};
-    e.template partials<0>(sink, detail::UnitWeight{});
-    if (sink.any != 0) throw_no_tape();
-    return 0;
-  }
-  [[noreturn, gnu::cold, gnu::noinline]] static void throw_no_tape() {
-    throw Error(ErrorCode::internal, "autodiff: a variable used outside a derivative call");
+    return ActiveTape<S>::tape->record(e);
   }
 
   S value_{};

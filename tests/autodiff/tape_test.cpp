@@ -1,0 +1,132 @@
+// The tape itself: limits (a full tape is an error, never a silent wrap of 32-bit indices),
+// merged repeated arguments, the null tape outside derivative calls, reuse after errors.
+#include "descent/autodiff/var.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+
+#include "descent/autodiff/gradient.hpp"
+#include "descent/core/error.hpp"
+
+namespace descent::autodiff {
+namespace {
+
+// Makes `tape` the active one for this scope (as TapeSession does with the thread's tape).
+class UseTape {
+ public:
+  explicit UseTape(Tape<double>& tape) : previous_(ActiveTape<double>::tape) {
+    ActiveTape<double>::tape = &tape;
+  }
+  ~UseTape() { ActiveTape<double>::tape = previous_; }
+  UseTape(const UseTape&) = delete;
+  UseTape& operator=(const UseTape&) = delete;
+
+ private:
+  Tape<double>* previous_;
+};
+
+TEST(Tape, AFullTapeThrowsInsteadOfWrappingIndices) {
+  Tape<double> tape(64);
+  UseTape use(tape);
+  const Var x = Var::make(0.5, tape.push_input());
+  Var y = x;
+  EXPECT_THROW(
+      {
+        for (int i = 0; i < 100; ++i) y = y * 1.5 + x;
+      },
+      Error);
+  EXPECT_LE(tape.size(), 64u);
+  EXPECT_LE(tape.arguments(), 64u);
+  // Cleared, the same tape records again.
+  tape.clear();
+  const Var z = Var::make(2.0, tape.push_input());
+  const Var w = z * z * 3.0;
+  tape.backward(w.index(), 1.0, z.index());
+  EXPECT_EQ(tape.adjoint(z.index()), 12.0);
+}
+
+TEST(Tape, TooManyInputsThrow) {
+  Tape<double> tape(16);
+  EXPECT_THROW(tape.push_inputs(100), Error);
+  EXPECT_EQ(tape.size(), 1u);
+}
+
+TEST(Tape, ElementaryFunctionsThrowOnAFullTapeToo) {
+  Tape<double> tape(8);
+  UseTape use(tape);
+  Var x = Var::make(0.5, tape.push_input());
+  EXPECT_THROW(
+      {
+        for (int i = 0; i < 20; ++i) x = sin(x);
+      },
+      Error);
+  EXPECT_THROW(
+      {
+        for (int i = 0; i < 20; ++i) x = pow(x, x);
+      },
+      Error);
+}
+
+TEST(Tape, RepeatedNeighbouringVariablesBecomeOneArgument) {
+  Tape<double> tape;
+  UseTape use(tape);
+  const Var x = Var::make(3.0, tape.push_input());
+  const Var y = Var::make(5.0, tape.push_input());
+  const std::size_t before = tape.arguments();
+  const Var f = x * x * y + y * y;  // arguments: x (2xy), y (x^2), y (2y) -> x, y
+  EXPECT_EQ(tape.arguments() - before, 2u);
+  tape.backward(f.index(), 1.0, y.index());
+  EXPECT_EQ(tape.adjoint(x.index()), 2.0 * 3.0 * 5.0);
+  EXPECT_EQ(tape.adjoint(y.index()), 9.0 + 2.0 * 5.0);
+}
+
+TEST(Tape, VariablesOutsideADerivativeCallAreAnError) {
+  Var escaped;
+  {
+    TapeSession<double> session;
+    escaped = Var::make(1.0, session.tape().push_input());
+  }
+  EXPECT_THROW(static_cast<void>(Var(escaped * 2.0 + escaped)), Error);
+  EXPECT_THROW(static_cast<void>(sin(escaped)), Error);
+  // Constants are fine anywhere.
+  const Var c = Var(2.0) * 3.0 + Var(1.0);
+  EXPECT_TRUE(c.is_constant());
+  EXPECT_EQ(c.value(), 7.0);
+}
+
+TEST(Tape, RecordingResumesAfterAThrowInsideAGradient) {
+  const Vec x = Vec::LinSpaced(4, -1.0, 1.0);
+  auto f = [](const auto& v) {
+    using T = std::decay_t<decltype(v[0])>;
+    T sum = 0.0;
+    for (Index i = 0; i < v.size(); ++i) sum += v[i] * v[i];
+    return sum;
+  };
+  auto bad = [](const auto& v) -> std::decay_t<decltype(v[0])> {
+    const auto partial = v[0] * v[1];
+    if (partial.value() < 10.0) throw Error(ErrorCode::bad_input, "stop");
+    return partial;
+  };
+  EXPECT_THROW(gradient(bad, x), Error);
+  EXPECT_TRUE(gradient(f, x).isApprox(2.0 * x));
+}
+
+TEST(Tape, AdjointsOfEarlierCallsDoNotLeakIntoLaterOnes) {
+  // A long function, then a short one: the short sweep must see zeros, not old adjoints.
+  const Vec x = Vec::LinSpaced(50, 0.5, 1.5);
+  auto sum_squares = [](const auto& v) {
+    using T = std::decay_t<decltype(v[0])>;
+    T sum = 0.0;
+    for (Index i = 0; i < v.size(); ++i) sum += v[i] * v[i];
+    return sum;
+  };
+  gradient(sum_squares, x);
+  auto constant = [](const auto&) { return Var(1.0); };
+  EXPECT_EQ(gradient(constant, x), Vec::Zero(50));
+  EXPECT_EQ(derivative([](const Var&) { return Var(3.0); }, 2.0), 0.0);
+  EXPECT_EQ(derivative([](const Var& t) { return t * t; }, 2.0), 4.0);
+}
+
+}  // namespace
+}  // namespace descent::autodiff
