@@ -1,5 +1,5 @@
 // `descent minimize EXPR --at x=1,y=1 [--optimizer SPEC] [--schedule SPEC] [--steps N] [--tol T]
-// [--maximize] [--trace] [--json]`: runs the optim module's minimize driver on a formula or a
+// [--maximize] [--trace] [--jit auto|on|off] [--json]`: runs the optim module's minimize driver on a formula or a
 // built-in problem (`descent minimize rosenbrock`) and prints a step table or one JSON document.
 #include <algorithm>
 #include <cstdio>
@@ -41,6 +41,7 @@ struct MinimizeArgs {
   bool trace = false;
   bool json = false;
   std::string plot;  // --plot FILE: the paths and convergence picture (plot module)
+  std::string jit = "auto";  // native code for the formula: auto, on, off
 };
 
 // What to minimize: the formula, its variables in --at's order, and the start.
@@ -164,8 +165,11 @@ int run_minimize(const MinimizeArgs& a) {
   if (!a.plot.empty()) plot::format_from_path(a.plot);  // a bad extension fails before the run
   auto optimizer = optim::make_optimizer(task.optimizer);
   auto schedule = optim::make_schedule(a.schedule, optimizer->lr());
-  const optim::Objective objective =
-      optim::formula_objective(task.formula, task.variables, optimizer->needs_hessian());
+  const optim::Jit jit = a.jit == "on" ? optim::Jit::on
+                        : a.jit == "off" ? optim::Jit::off
+                                         : optim::Jit::automatic;
+  const optim::Objective objective = optim::formula_objective(
+      task.formula, task.variables, optimizer->needs_hessian(), jit, task.steps + 1);
 
   // Rows for the human table: every step of short runs, else the first ten and about forty
   // more, sampled evenly (the last row comes from the summary).
@@ -224,6 +228,10 @@ RunFn setup(CLI::App& sub) {
   sub.add_flag("--trace", a->trace, "include every step in the JSON output");
   sub.add_flag("--json", a->json, "print one JSON document");
   sub.add_option("--plot", a->plot, "also draw the path and convergence to FILE (.svg, .png, .pdf)");
+  sub.add_option("--jit", a->jit,
+                 "compile the formula to native code (libgccjit): auto (default: when the run is "
+                 "long enough to repay the ~tens of ms compile), on, off; same numbers either way")
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   return [a] { return run_minimize(*a); };
 }
 

@@ -4,18 +4,39 @@
 
 #include <memory>
 
+#include "descent/core/error.hpp"
+
 #include "descent/symbolic/program.hpp"
 
 namespace descent::optim {
 
+bool jit_pays(std::size_t instructions, std::int64_t evaluations) {
+  // Saved: ~1 ns per instruction and evaluation; spent: ~kJitCostNs for jit().
+  constexpr double kJitCostNs = 40e6;
+  return static_cast<double>(instructions) * static_cast<double>(evaluations) > kJitCostNs;
+}
+
 Objective formula_objective(std::string_view formula, const std::vector<std::string>& variables,
-                            bool with_hessian) {
+                            bool with_hessian, Jit jit, std::int64_t evaluations) {
   using symbolic::Program;
   // Program's evaluation writes its own scratch registers: share one per objective (an
   // Objective is used by one run at a time; copy the objective per thread otherwise).
   auto program = std::make_shared<Program>(symbolic::compile_formula(
       formula, variables,
       with_hessian ? Program::Derivatives::hessian : Program::Derivatives::gradient));
+  if (jit == Jit::on && !program->jit()) {
+    throw Error(ErrorCode::bad_usage,
+                "native code (--jit on) needs libgccjit; this descent was built without it "
+                "(use --jit off, or rebuild with libgccjit-12-dev installed)");
+  }
+  if (jit == Jit::automatic && Program::jit_available() &&
+      jit_pays(program->instruction_count(), evaluations)) {
+    try {
+      program->jit();
+    } catch (const Error&) {
+      // automatic: the interpreter computes the same numbers, only slower
+    }
+  }
   Objective objective;
   objective.value_grad = [program](const Vec& x, Vec* grad) {
     if (!grad) return program->value(x.data());
