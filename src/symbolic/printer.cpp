@@ -71,6 +71,11 @@ Printed print_product(double c, const Expr& m) {
     den_coefficient = 1.0 / c;
     c = 1.0;
   }
+  // A lone factor (c = 1, nothing under the line) is the factor itself: printed once, unwrapped.
+  // (Printing it again here made the printer exponential in the nesting depth.)
+  if (c == 1.0 && den_coefficient == 1.0 && denominator.empty() && numerator.size() == 1) {
+    return print(numerator[0]);
+  }
   std::vector<std::string> num_parts, den_parts;
   if (c != 1.0) num_parts.push_back(number_text(c));
   for (const Expr& f : numerator) num_parts.push_back(wrap(print(f), kPower));
@@ -78,10 +83,7 @@ Printed print_product(double c, const Expr& m) {
   for (const Expr& f : denominator) den_parts.push_back(wrap(print(f), kPower));
 
   if (num_parts.empty()) num_parts.push_back("1");
-  if (den_parts.empty() && num_parts.size() == 1) {
-    if (numerator.empty()) return {num_parts[0], kAtom};
-    return c == 1.0 ? print(numerator[0]) : Printed{num_parts[0], kAtom};
-  }
+  if (den_parts.empty() && num_parts.size() == 1) return {num_parts[0], kAtom};
   std::string text = fmt::format("{}", fmt::join(num_parts, "*"));
   if (den_parts.size() == 1) {
     text += fmt::format("/{}", den_parts[0]);

@@ -111,5 +111,16 @@ TEST(Printer, PrintsALargeButSharedTreeThatFitsTheBudget) {
   EXPECT_GT(to_string(e).size(), 10000u);
 }
 
+TEST(Printer, DeepNestingOfPowersAndProductsPrintsInLinearTime) {
+  // x^(-x^(-x^(...))) 80 deep: each level once a product and once a power. The printer printed a
+  // lone factor twice, 2^80 work (found by the fuzzer); this test would never finish.
+  std::string text = "x";
+  for (int i = 0; i < 80; ++i) text = "x^(-" + text + ")";
+  const Expr f = parse(text);
+  const std::string printed = to_string(f);
+  EXPECT_EQ(parse(printed), f);
+  EXPECT_LT(printed.size(), 2 * text.size());
+}
+
 }  // namespace
 }  // namespace descent::symbolic
