@@ -31,15 +31,29 @@ void BM_RosenbrockValue(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
+// The tape one Rosenbrock call records, per element: statements and arguments (each argument is
+// a 4-byte index and an 8-byte partial, each statement a 4-byte end): what the gradient writes
+// and sweeps back.
+void count_tape(benchmark::State& state, const Vec& x) {
+  descent::autodiff::TapeSession<double> session;
+  const auto vars = session.inputs(x.size(), [&](Index i) { return x[i]; });
+  benchmark::DoNotOptimize(rosenbrock(vars).index());
+  const auto n = static_cast<double>(x.size());
+  const auto statements = static_cast<double>(session.tape().size()) - 1.0 - n;  // less inputs
+  state.counters["stmt/elem"] = statements / n;
+  state.counters["args/elem"] = static_cast<double>(session.tape().arguments()) / n;
+}
+
 void BM_RosenbrockAutodiffGradient(benchmark::State& state) {
   const Vec x = start(state.range(0));
   Vec grad(x.size());
-  descent::autodiff::value_and_gradient(rosenbrock, x, grad);  // warm-up: the tape grows once
+  descent::autodiff::value_and_gradient(rosenbrock, x, grad);  // warm-up: first touch of the tape
   for (auto _ : state) {
     benchmark::DoNotOptimize(descent::autodiff::value_and_gradient(rosenbrock, x, grad));
     benchmark::ClobberMemory();
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
+  count_tape(state, x);
 }
 
 // Hand-derived value and gradient in one pass: what autodiff competes with.

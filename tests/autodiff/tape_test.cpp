@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 
 #include "descent/autodiff/gradient.hpp"
@@ -79,6 +80,51 @@ TEST(Tape, RepeatedNeighbouringVariablesBecomeOneArgument) {
   tape.backward(f.index(), 1.0, y.index());
   EXPECT_EQ(tape.adjoint(x.index()), 2.0 * 3.0 * 5.0);
   EXPECT_EQ(tape.adjoint(y.index()), 9.0 + 2.0 * 5.0);
+}
+
+TEST(Tape, ConstantSlopesInOneVariableRecordNothing) {
+  Tape<double> tape;
+  UseTape use(tape);
+  const Var x = Var::make(0.25, tape.push_input());
+  const std::size_t before = tape.size();
+  const Var y = -(1.0 - x * 4.0) / 2.0 + 3.0;  // y = 2x + 2.5: x's statement with scale 2
+  EXPECT_EQ(tape.size(), before);
+  EXPECT_EQ(y.index(), x.index());
+  EXPECT_EQ(y.scale(), 2.0);
+  EXPECT_EQ(y.value(), 3.0);
+  // Used later, the scale multiplies every partial.
+  const Var z = y * y + sin(y) + pow(y, x);
+  tape.backward(z.index(), z.scale(), x.index());
+  const double dz = 2.0 * 3.0 * 2.0 + std::cos(3.0) * 2.0 +
+                    (0.25 * std::pow(3.0, -0.75) * 2.0 + std::pow(3.0, 0.25) * std::log(3.0));
+  EXPECT_NEAR(tape.adjoint(x.index()), dz, 1e-14 * std::abs(dz));
+}
+
+TEST(Tape, ScaledOutputsAndInputsThroughEveryDerivativeFunction) {
+  const Vec x = (Vec(2) << 0.5, -2.0).finished();
+  auto negated = [](const auto& v) { return -v[0] * 3.0; };  // a scaled output
+  EXPECT_EQ(gradient(negated, x), Vec((Vec(2) << -3.0, 0.0).finished()));
+  EXPECT_EQ(hessian(negated, x), Mat::Zero(2, 2));
+  EXPECT_EQ(derivative([](const Var& t) { return 1.0 - t / 4.0; }, 2.0), -0.25);
+  // f = (1 - 2 x0)^2 x1 + max(-x0, x1): grad = (-4 (1 - 2 x0) x1 - 1, (1 - 2 x0)^2)
+  auto f = [](const auto& v) {
+    using T = std::decay_t<decltype(v[0])>;
+    const T a = 1.0 - 2.0 * v[0];
+    const T m = -v[0];
+    return a * a * v[1] + max(m, v[1]);
+  };
+  const Vec g = gradient(f, x);
+  EXPECT_EQ(g[0], -1.0);  // 1 - 2 x0 = 0
+  EXPECT_EQ(g[1], 0.0);
+  const Vec at = (Vec(2) << 0.25, -2.0).finished();
+  const Vec g2 = gradient(f, at);
+  EXPECT_DOUBLE_EQ(g2[0], -4.0 * 0.5 * -2.0 - 1.0);
+  EXPECT_DOUBLE_EQ(g2[1], 0.25);
+  // H = [[8 x1, -4 (1 - 2 x0)], [-4 (1 - 2 x0), 0]]
+  const Mat h = hessian(f, at);
+  EXPECT_DOUBLE_EQ(h(0, 0), -16.0);
+  EXPECT_DOUBLE_EQ(h(0, 1), -2.0);
+  EXPECT_DOUBLE_EQ(h(1, 1), 0.0);
 }
 
 TEST(Tape, VariablesOutsideADerivativeCallAreAnError) {

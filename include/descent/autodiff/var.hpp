@@ -248,10 +248,19 @@ class BasicVar {
   constexpr BasicVar() = default;
   constexpr BasicVar(double constant) : value_(constant) {}  // NOLINT: implicit, like a literal
   // Records an expression of variables (implicit, so `Var y = a * b + c;` and returning an
-  // expression from a function returning Var work).
+  // expression from a function returning Var work). An expression with constant slope in one
+  // variable (1 - x, 2 * x, -x / 3) records nothing: the result is that variable's statement
+  // with a scale (d result = scale * d statement).
   template <CompoundExpression E>
     requires std::is_same_v<typename E::Scalar, S>
-  BasicVar(const E& e) : value_(e.value()), index_(record(e)) {}  // NOLINT: implicit
+  BasicVar(const E& e) : value_(e.value()) {  // NOLINT: implicit
+    if constexpr (requires { requires E::kAffineOfVar; }) {
+      scale_ = e.affine_scale();
+      index_ = e.affine_index();
+    } else {
+      index_ = record(e);
+    }
+  }
   static BasicVar make(const S& value, std::uint32_t index) {
     BasicVar v;
     v.value_ = value;
@@ -260,12 +269,14 @@ class BasicVar {
   }
 
   const S& value() const { return value_; }
+  // This value is scale() * y_index() (a constant when index() is 0).
   std::uint32_t index() const { return index_; }
+  double scale() const { return scale_; }
   bool is_constant() const { return index_ == 0; }
-  // Hands the sink (index, w) at slot kSlot.
+  // Hands the sink (index, w * scale) at slot kSlot.
   template <std::size_t kSlot, class Sink, class W>
   void partials(Sink& sink, const W& w) const {
-    sink.template add<kSlot>(index_, detail::weight_value<S>(w));
+    sink.template add<kSlot>(index_, detail::times<S>(w, scale_));
   }
 
   template <class E>
@@ -292,14 +303,14 @@ class BasicVar {
   // y = f(x) with f'(x) = dfx.
   static BasicVar unary(const S& fx, const BasicVar& x, const S& dfx) {
     if (x.index_ == 0) return make(fx, 0);
-    return make(fx, ActiveTape<S>::tape->push(x.index_, dfx));
+    return make(fx, ActiveTape<S>::tape->push(x.index_, dfx * x.scale_));
   }
   // y = f(a, b) with partials da, db.
   static BasicVar binary(const S& fx, const BasicVar& a, const S& da, const BasicVar& b,
                          const S& db) {
     if (a.index_ == 0) return unary(fx, b, db);
     if (b.index_ == 0) return unary(fx, a, da);
-    return make(fx, ActiveTape<S>::tape->push(a.index_, da, b.index_, db));
+    return make(fx, ActiveTape<S>::tape->push(a.index_, da * a.scale_, b.index_, db * b.scale_));
   }
 
  private:
@@ -309,6 +320,7 @@ class BasicVar {
   }
 
   S value_{};
+  double scale_ = 1.0;
   std::uint32_t index_ = 0;
 };
 
@@ -376,11 +388,27 @@ struct ScaledExpr {  // f(a) with a constant slope c: a + c, c - a, -a, a * c, a
   using Scalar = typename A::Scalar;
   static constexpr bool kIsExpression = true;
   static constexpr std::size_t kArgs = A::kArgs;
+  // Whether a is one variable, possibly through more constant slopes (then this is too).
+  static constexpr bool kAffineOfVar = IsBasicVar<A> || requires { requires A::kAffineOfVar; };
   A a;
   Scalar v;
   double c;
   ScaledExpr(const A& a_, const Scalar& v_, double c_) : a(a_), v(v_), c(c_) {}
   const Scalar& value() const { return v; }
+  std::uint32_t affine_index() const {
+    if constexpr (IsBasicVar<A>) {
+      return a.index();
+    } else {
+      return a.affine_index();
+    }
+  }
+  double affine_scale() const {
+    if constexpr (IsBasicVar<A>) {
+      return c * a.scale();
+    } else {
+      return c * a.affine_scale();
+    }
+  }
   template <std::size_t kSlot, class Sink, class W>
   void partials(Sink& sink, const W& w) const {
     a.template partials<kSlot>(sink, detail::times<Scalar>(w, c));
