@@ -1,6 +1,7 @@
 // Compiled formulas against hand-written C++ for value + gradient, measured in the same run:
-// the ratio BM_Compiled_X / BM_HandWritten_X is the interpreter's overhead (target: < 2).
-// Also the batched evaluation used for contour plots (points per second).
+// the ratio BM_Compiled_X / BM_HandWritten_X is the interpreter's overhead, BM_CompiledJit_X /
+// BM_HandWritten_X that of native code from Program::jit() (target: < 2); BM_JitCompile_X is
+// what jit() itself costs. Also the batched evaluation used for contour plots (points per second).
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -47,9 +48,31 @@ void BM_HandWritten_Rosenbrock(benchmark::State& state) {
 }
 BENCHMARK(BM_HandWritten_Rosenbrock);
 
-// Compiled value + gradient of a formula in x and y at the walker's points.
-void run_compiled(benchmark::State& state, const std::string& formula) {
+// The same hand-written function behind the interface every evaluator has (an opaque call
+// taking x and grad by pointer): the call keeps the walker's point in memory, so each iteration
+// carries a store-to-load round trip that the inlined baseline above does not pay.
+void BM_HandWrittenCall_Rosenbrock(benchmark::State& state) {
+  double (*fn)(const double*, double*) = rosenbrock_hand;
+  benchmark::DoNotOptimize(fn);
+  Walker w;
+  double g[2];
+  for (auto _ : state) {
+    w.step();
+    benchmark::DoNotOptimize(fn(w.x, g));
+    benchmark::DoNotOptimize(g);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_HandWrittenCall_Rosenbrock);
+
+// Compiled value + gradient of a formula in x and y at the walker's points, interpreted or
+// as native code (jit).
+void run_compiled(benchmark::State& state, const std::string& formula, bool jit = false) {
   Program p = compile_formula(formula, {"x", "y"}, Program::Derivatives::gradient);
+  if (jit && !p.jit()) {
+    state.SkipWithError("built without libgccjit");
+    return;
+  }
   Walker w;
   double g[2];
   for (auto _ : state) {
@@ -65,6 +88,11 @@ void BM_Compiled_Rosenbrock(benchmark::State& state) {
   run_compiled(state, "(1 - x)^2 + 100*(y - x^2)^2");
 }
 BENCHMARK(BM_Compiled_Rosenbrock);
+
+void BM_CompiledJit_Rosenbrock(benchmark::State& state) {
+  run_compiled(state, "(1 - x)^2 + 100*(y - x^2)^2", /*jit=*/true);
+}
+BENCHMARK(BM_CompiledJit_Rosenbrock);
 
 // 50 terms: even i: a_i sin(b_i x + c_i y); odd i: a_i (x - b_i)^2 (y - c_i)^2.
 struct Term {
@@ -128,10 +156,49 @@ BENCHMARK(BM_HandWritten_50Terms);
 void BM_Compiled_50Terms(benchmark::State& state) { run_compiled(state, fifty_terms_formula()); }
 BENCHMARK(BM_Compiled_50Terms);
 
-// Batched value + gradient on a grid (what plot does): points per second.
-void BM_CompiledBatch_Rosenbrock(benchmark::State& state) {
+void BM_CompiledJit_50Terms(benchmark::State& state) {
+  run_compiled(state, fifty_terms_formula(), /*jit=*/true);
+}
+BENCHMARK(BM_CompiledJit_50Terms);
+
+// jit() itself: generating and compiling value, value_grad (and value_grad_hessian) at -O2.
+void run_jit_compile(benchmark::State& state, const std::string& formula, Program::Derivatives d) {
+  const Program p = compile_formula(formula, {"x", "y"}, d);
+  for (auto _ : state) {
+    Program copy = p;
+    if (!copy.jit()) {
+      state.SkipWithError("built without libgccjit");
+      return;
+    }
+    benchmark::DoNotOptimize(copy);
+  }
+  state.counters["instructions"] = static_cast<double>(p.instruction_count());
+}
+
+void BM_JitCompile_Rosenbrock(benchmark::State& state) {
+  run_jit_compile(state, "(1 - x)^2 + 100*(y - x^2)^2", Program::Derivatives::gradient);
+}
+BENCHMARK(BM_JitCompile_Rosenbrock)->Unit(benchmark::kMillisecond);
+
+void BM_JitCompile_50Terms(benchmark::State& state) {
+  run_jit_compile(state, fifty_terms_formula(), Program::Derivatives::gradient);
+}
+BENCHMARK(BM_JitCompile_50Terms)->Unit(benchmark::kMillisecond);
+
+void BM_JitCompile_50TermsHessian(benchmark::State& state) {
+  run_jit_compile(state, fifty_terms_formula(), Program::Derivatives::hessian);
+}
+BENCHMARK(BM_JitCompile_50TermsHessian)->Unit(benchmark::kMillisecond);
+
+// Batched value + gradient on a grid (what plot does): points per second; interpreted (blocks
+// of points per instruction) or native (one call per point).
+void run_batch(benchmark::State& state, bool jit) {
   Program p = compile_formula("(1 - x)^2 + 100*(y - x^2)^2", {"x", "y"},
                               Program::Derivatives::gradient);
+  if (jit && !p.jit()) {
+    state.SkipWithError("built without libgccjit");
+    return;
+  }
   const auto n = static_cast<std::size_t>(state.range(0));
   std::vector<double> points(2 * n), values(n), grads(2 * n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -145,7 +212,11 @@ void BM_CompiledBatch_Rosenbrock(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
 }
+void BM_CompiledBatch_Rosenbrock(benchmark::State& state) { run_batch(state, false); }
 BENCHMARK(BM_CompiledBatch_Rosenbrock)->Arg(4096);
+
+void BM_CompiledBatchJit_Rosenbrock(benchmark::State& state) { run_batch(state, true); }
+BENCHMARK(BM_CompiledBatchJit_Rosenbrock)->Arg(4096);
 
 void BM_HandWrittenLoop_Rosenbrock(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));

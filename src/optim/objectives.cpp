@@ -11,9 +11,16 @@
 namespace descent::optim {
 
 bool jit_pays(std::size_t instructions, std::int64_t evaluations) {
-  // Saved: ~1 ns per instruction and evaluation; spent: ~kJitCostNs for jit().
-  constexpr double kJitCostNs = 40e6;
-  return static_cast<double>(instructions) * static_cast<double>(evaluations) > kJitCostNs;
+  // Measured (bench/symbolic_bench.cpp, 2-core machine): native code saves ~1 ns per
+  // instruction and evaluation (Rosenbrock, 15 instructions: 15.4 -> 3.9 ns; 50 terms, 271
+  // instructions: 426 -> 156 ns); jit() costs ~30 ms plus ~0.1 ms per instruction (Rosenbrock
+  // ~60 ms, 50 terms ~100 ms wall on a busy machine). So Rosenbrock pays from ~2 million
+  // evaluations, the 50-term formula from ~200 thousand.
+  constexpr double kSavedNsPerInstruction = 1.0;
+  constexpr double kCompileNs = 30e6, kCompileNsPerInstruction = 0.1e6;
+  const auto n = static_cast<double>(instructions);
+  return n * static_cast<double>(evaluations) * kSavedNsPerInstruction >
+         kCompileNs + kCompileNsPerInstruction * n;
 }
 
 Objective formula_objective(std::string_view formula, const std::vector<std::string>& variables,

@@ -296,29 +296,27 @@ void Program::run(std::size_t end) {
 }
 #endif
 
-double Program::value(const double* x) {
-  if (native_value_) return native_value_(x);
+double Program::interpret_value(const double* x) {
   std::copy(x, x + dim(), regs_.begin());
   run(end_value_);
   return regs_[value_reg_];
 }
 
-double Program::value_grad(const double* x, double* grad) {
+double Program::interpret_value_grad(const double* x, double* grad) {
   if (derivatives_ == Derivatives::none) {
     throw_usage("this program was compiled without derivatives");
   }
-  if (native_grad_) return native_grad_(x, grad);
   std::copy(x, x + dim(), regs_.begin());
   run(end_grad_);
   for (std::size_t i = 0; i < dim(); ++i) grad[i] = regs_[grad_regs_[i]];
   return regs_[value_reg_];
 }
 
-double Program::value_grad_hessian(const double* x, double* grad, double* hess) {
+double Program::interpret_value_grad_hessian(const double* x, double* grad,
+                                             double* hess) {
   if (derivatives_ != Derivatives::hessian) {
     throw_usage("this program was compiled without the Hessian");
   }
-  if (native_hessian_) return native_hessian_(x, grad, hess);
   std::copy(x, x + dim(), regs_.begin());
   run(end_hessian_);
   for (std::size_t i = 0; i < dim(); ++i) grad[i] = regs_[grad_regs_[i]];

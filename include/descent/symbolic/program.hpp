@@ -43,10 +43,16 @@ class Program {
 
   // The evaluation functions are non-const: they write the Program's own scratch registers
   // (no allocation). A copy owns its scratch, so use one copy per thread.
-  double value(const double* x);
-  double value_grad(const double* x, double* grad);
+  // After jit() they call the native code directly (inline here: no second call).
+  double value(const double* x) { return native_value_ ? native_value_(x) : interpret_value(x); }
+  double value_grad(const double* x, double* grad) {
+    return native_grad_ ? native_grad_(x, grad) : interpret_value_grad(x, grad);
+  }
   // hess is dim*dim, row-major.
-  double value_grad_hessian(const double* x, double* grad, double* hess);
+  double value_grad_hessian(const double* x, double* grad, double* hess) {
+    return native_hessian_ ? native_hessian_(x, grad, hess)
+                           : interpret_value_grad_hessian(x, grad, hess);
+  }
 
   // Batched: points is n x dim row-major; writes n values, and n*dim gradients (row-major)
   // when grads != nullptr. Evaluates kBlock points per instruction.
@@ -61,6 +67,9 @@ class Program {
   };
 
  private:
+  double interpret_value(const double* x);
+  double interpret_value_grad(const double* x, double* grad);
+  double interpret_value_grad_hessian(const double* x, double* grad, double* hess);
   void run(std::size_t end);
   void run_block(std::size_t end, std::size_t lanes);
 
