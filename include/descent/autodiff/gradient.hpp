@@ -108,6 +108,7 @@ double value_and_gradient(F&& f, const Vec& x, Vec& grad) {
   const auto vars = session.inputs(x.size(), [&](Index i) { return x[i]; });
   const Var y = f(vars);
   Tape<double>& tape = session.tape();
+  tape.check();
   tape.backward(y.index(), y.scale(), static_cast<std::uint32_t>(x.size()));
   grad.resize(x.size());
   for (Index i = 0; i < x.size(); ++i) grad[i] = tape.adjoint(static_cast<std::uint32_t>(i + 1));
@@ -127,6 +128,7 @@ double derivative(F&& f, double x) {
   TapeSession<double> session;
   const Var input = Var::make(x, session.tape().push_input());
   const Var y = f(input);
+  session.tape().check();
   session.tape().backward(y.index(), y.scale(), input.index());
   return session.tape().adjoint(input.index());
 }
@@ -140,6 +142,7 @@ double value_gradient_hvp(F&& f, const Vec& x, const Vec& v, Vec& hv, Vec* grad 
   const auto vars = session.inputs(x.size(), [&](Index i) { return Dual(x[i], v[i]); });
   const DualVar y = f(vars);
   Tape<Dual>& tape = session.tape();
+  tape.check();
   tape.backward(y.index(), Dual(y.scale()), static_cast<std::uint32_t>(x.size()));
   hv.resize(x.size());
   if (grad) grad->resize(x.size());

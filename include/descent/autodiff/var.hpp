@@ -101,9 +101,11 @@ struct ArgSink {
 //
 // Storage is address space reserved once for the largest tape that 32-bit indices allow; the
 // system commits pages when they are first written, so a small tape costs little memory and a
-// tape never moves or grows. Recording therefore calls nothing (a statement past the limit
-// throws, which is the one call, off the normal path), and the compiler keeps the write
-// positions in registers across a user's loop: most of the speed of the forward pass.
+// tape never moves or grows. Recording therefore calls nothing, and the compiler keeps the
+// write positions in registers across a user's loop: most of the speed of the forward pass. (A
+// call there, even one that only throws, makes it store and reload them for every statement.)
+// A statement past the limit records nothing and marks the tape overflowed; check(), called by
+// every derivative function after the user's function returns, turns that into an error.
 // Outside derivative calls the active tape is the null tape (see null_tape below), which holds
 // nothing: recording a variable there is an error, recording constants is fine.
 template <class S>
@@ -122,11 +124,16 @@ class Tape {
   Tape(const Tape&) = delete;
   Tape& operator=(const Tape&) = delete;
 
-  // Forgets all statements (keeps the memory).
+  // Forgets all statements and the overflow mark (keeps the memory).
   void clear() {
     end_[0] = 0;
     size_ = 1;
     args_ = 0;
+    overflowed_ = false;
+  }
+  // Throws descent::Error if a statement did not fit since clear().
+  void check() const {
+    if (overflowed_) full();
   }
   std::size_t size() const { return size_; }
   // Arguments recorded over all statements.
@@ -137,7 +144,7 @@ class Tape {
   std::uint32_t push(std::uint32_t a, const S& da, std::uint32_t b, const S& db) {
     const std::size_t s = size_;
     const std::size_t n = args_;
-    if (n + 2 > max_args_ || s >= max_statements_) [[unlikely]] full();
+    if (n + 2 > max_args_ || s >= max_statements_) [[unlikely]] return overflow();
     index_[n] = a;
     partial_[n] = da;
     index_[n + 1] = b;
@@ -148,7 +155,7 @@ class Tape {
   std::uint32_t push(std::uint32_t a, const S& da) {
     const std::size_t s = size_;
     const std::size_t n = args_;
-    if (n + 1 > max_args_ || s >= max_statements_) [[unlikely]] full();
+    if (n + 1 > max_args_ || s >= max_statements_) [[unlikely]] return overflow();
     index_[n] = a;
     partial_[n] = da;
     return finish(s, n + 1);
@@ -167,12 +174,12 @@ class Tape {
   template <class E>
   std::uint32_t record(const E& e) {
     constexpr std::size_t k = std::remove_cvref_t<E>::kArgs;
+    const std::size_t s = size_;
+    const std::size_t n = args_;
+    if (n + k > max_args_ || s >= max_statements_) [[unlikely]] return overflow_with(e);
     ArgSink<S, k> sink;
     e.template partials<0>(sink, detail::UnitWeight{});
     if (sink.any() == 0) return 0;
-    const std::size_t s = size_;
-    const std::size_t n = args_;
-    if (n + k > max_args_ || s >= max_statements_) [[unlikely]] full();
     // Runs of one variable (x * x) become one argument.
     std::uint32_t* index = index_ + n;
     S* partial = partial_ + n;
@@ -209,7 +216,19 @@ class Tape {
     size_ = s + 1;
     return static_cast<std::uint32_t>(s);
   }
-  // A statement with a variable that does not fit: the tape is full, or it is the null tape.
+  // A statement with a variable that does not fit: on the null tape an error, else the tape
+  // is full (recorded as a constant, reported by check()).
+  std::uint32_t overflow() {
+    if (end_ == nullptr) full();
+    overflowed_ = true;
+    return 0;
+  }
+  template <class E>
+  std::uint32_t overflow_with(const E& e) {
+    ArgSink<S, std::remove_cvref_t<E>::kArgs> sink;
+    e.template partials<0>(sink, detail::UnitWeight{});
+    return sink.any() == 0 ? 0 : overflow();
+  }
   [[noreturn, gnu::cold, gnu::noinline]] void full() const;
 
   std::size_t max_statements_ = 0;
@@ -219,6 +238,7 @@ class Tape {
   S* partial_ = nullptr;
   std::size_t size_ = 0;  // statements
   std::size_t args_ = 0;
+  bool overflowed_ = false;
   std::vector<S> adjoints_;
 };
 
