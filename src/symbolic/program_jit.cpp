@@ -3,14 +3,13 @@
 // with one local per register and one assignment per instruction, math functions as GCC
 // builtins, at -O2 with -ffp-contract=off (no a*b+c fused into an FMA the interpreter does not
 // do), so native and interpreted results agree bit for bit.
-#include "descent/symbolic/program.hpp"
+#include <fmt/format.h>
 
 #include <string>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "descent/core/error.hpp"
+#include "descent/symbolic/program.hpp"
 #include "symbolic/program_ops.hpp"
 
 #ifdef DESCENT_GCCJIT_HEADER
@@ -38,21 +37,36 @@ using namespace detail;  // Code, apply, is_binary
 
 const char* builtin_name(std::uint8_t code) {
   switch (code) {
-    case kPow: return "pow";
-    case kSin: return "sin";
-    case kCos: return "cos";
-    case kTan: return "tan";
-    case kAsin: return "asin";
-    case kAcos: return "acos";
-    case kAtan: return "atan";
-    case kSinh: return "sinh";
-    case kCosh: return "cosh";
-    case kTanh: return "tanh";
-    case kExp: return "exp";
-    case kLog: return "log";
-    case kSqrt: return "sqrt";
-    case kAbs: return "fabs";
-    default: return nullptr;
+    case kPow:
+      return "pow";
+    case kSin:
+      return "sin";
+    case kCos:
+      return "cos";
+    case kTan:
+      return "tan";
+    case kAsin:
+      return "asin";
+    case kAcos:
+      return "acos";
+    case kAtan:
+      return "atan";
+    case kSinh:
+      return "sinh";
+    case kCosh:
+      return "cosh";
+    case kTanh:
+      return "tanh";
+    case kExp:
+      return "exp";
+    case kLog:
+      return "log";
+    case kSqrt:
+      return "sqrt";
+    case kAbs:
+      return "fabs";
+    default:
+      return nullptr;
   }
 }
 
@@ -109,7 +123,9 @@ class Emitter {
   }
 
  private:
-  gcc_jit_rvalue* number(double v) { return gcc_jit_context_new_rvalue_from_double(ctxt_, double_, v); }
+  gcc_jit_rvalue* number(double v) {
+    return gcc_jit_context_new_rvalue_from_double(ctxt_, double_, v);
+  }
 
   gcc_jit_lvalue* new_local(std::size_t reg) {
     return gcc_jit_function_new_local(fn_, nullptr, double_, fmt::format("r{}", reg).c_str());
@@ -117,7 +133,8 @@ class Emitter {
 
   gcc_jit_lvalue* element(gcc_jit_rvalue* array, std::size_t i) {
     return gcc_jit_context_new_array_access(
-        ctxt_, nullptr, array, gcc_jit_context_new_rvalue_from_int(ctxt_, int_, static_cast<int>(i)));
+        ctxt_, nullptr, array,
+        gcc_jit_context_new_rvalue_from_int(ctxt_, int_, static_cast<int>(i)));
   }
 
   void store(const std::vector<gcc_jit_param*>& params, std::size_t which,
@@ -141,6 +158,9 @@ class Emitter {
     return gcc_jit_context_new_call(ctxt_, nullptr, f, b ? 2 : 1, args);
   }
   gcc_jit_rvalue* is_nan(gcc_jit_rvalue* a) { return compare(GCC_JIT_COMPARISON_NE, a, a); }
+  gcc_jit_rvalue* negate(gcc_jit_rvalue* a) {
+    return gcc_jit_context_new_unary_op(ctxt_, nullptr, GCC_JIT_UNARY_OP_MINUS, double_, a);
+  }
 
   // if (cond) { *then_block } else { *else_block }: the caller fills both, then calls join().
   struct Branch {
@@ -169,59 +189,65 @@ class Emitter {
     gcc_jit_lvalue* dst = new_local(in.dst);
     gcc_jit_rvalue* a = regs_[in.a];
     gcc_jit_rvalue* b = is_binary(in.code) ? regs_[in.b] : nullptr;
-    gcc_jit_rvalue* value = nullptr;
     switch (in.code) {
-      case kAdd: value = binary(GCC_JIT_BINARY_OP_PLUS, a, b); break;
-      case kSub: value = binary(GCC_JIT_BINARY_OP_MINUS, a, b); break;
-      case kMul: value = binary(GCC_JIT_BINARY_OP_MULT, a, b); break;
-      case kDiv: value = binary(GCC_JIT_BINARY_OP_DIVIDE, a, b); break;
-      case kSquare: value = binary(GCC_JIT_BINARY_OP_MULT, a, a); break;
-      case kNeg: value = gcc_jit_context_new_unary_op(ctxt_, nullptr, GCC_JIT_UNARY_OP_MINUS, double_, a); break;
       case kSigmoid: sigmoid(dst, a); break;
       case kSoftplus: softplus(dst, a); break;
-      case kSign:
-        // x > 0 ? 1 : x < 0 ? -1 : x == 0 ? 0 : x (NaN stays NaN)
-        gcc_jit_block_add_assignment(block_, nullptr, dst, a);
-        assign_if(compare(GCC_JIT_COMPARISON_EQ, a, number(0.0)), dst, number(0.0));
-        assign_if(compare(GCC_JIT_COMPARISON_LT, a, number(0.0)), dst, number(-1.0));
-        assign_if(compare(GCC_JIT_COMPARISON_GT, a, number(0.0)), dst, number(1.0));
-        break;
+      case kSign: sign(dst, a); break;
       case kMin:
-      case kMax: {
-        // NaN in either: a + b; else a < b ? a : b (min), a > b ? a : b (max).
-        gcc_jit_block_add_assignment(block_, nullptr, dst, b);
-        assign_if(compare(in.code == kMin ? GCC_JIT_COMPARISON_LT : GCC_JIT_COMPARISON_GT, a, b),
-                  dst, a);
-        gcc_jit_rvalue* nan = gcc_jit_context_new_binary_op(
-            ctxt_, nullptr, GCC_JIT_BINARY_OP_LOGICAL_OR,
-            gcc_jit_context_get_type(ctxt_, GCC_JIT_TYPE_BOOL), is_nan(a), is_nan(b));
-        assign_if(nan, dst, binary(GCC_JIT_BINARY_OP_PLUS, a, b));
-        break;
-      }
+      case kMax: min_max(in.code, dst, a, b); break;
+      default: gcc_jit_block_add_assignment(block_, nullptr, dst, expression(in.code, a, b));
+    }
+    regs_[in.dst] = gcc_jit_lvalue_as_rvalue(dst);
+  }
+
+  // The operations without branches: arithmetic, and the math functions as GCC builtins.
+  gcc_jit_rvalue* expression(std::uint8_t code, gcc_jit_rvalue* a, gcc_jit_rvalue* b) {
+    switch (code) {
+      case kAdd: return binary(GCC_JIT_BINARY_OP_PLUS, a, b);
+      case kSub: return binary(GCC_JIT_BINARY_OP_MINUS, a, b);
+      case kMul: return binary(GCC_JIT_BINARY_OP_MULT, a, b);
+      case kDiv: return binary(GCC_JIT_BINARY_OP_DIVIDE, a, b);
+      case kSquare: return binary(GCC_JIT_BINARY_OP_MULT, a, a);
+      case kNeg: return negate(a);
       default: {
-        const char* name = builtin_name(in.code);
-        if (!name) throw Error(ErrorCode::internal, fmt::format("jit: unknown code {}", in.code));
-        value = call(name, a, b);
-        break;
+        const char* name = builtin_name(code);
+        if (!name) throw Error(ErrorCode::internal, fmt::format("jit: unknown code {}", code));
+        return call(name, a, b);
       }
     }
-    if (value) gcc_jit_block_add_assignment(block_, nullptr, dst, value);
-    regs_[in.dst] = gcc_jit_lvalue_as_rvalue(dst);
+  }
+
+  // x > 0 ? 1 : x < 0 ? -1 : x == 0 ? 0 : x   (detail::sign; NaN stays NaN)
+  void sign(gcc_jit_lvalue* dst, gcc_jit_rvalue* a) {
+    gcc_jit_block_add_assignment(block_, nullptr, dst, a);
+    assign_if(compare(GCC_JIT_COMPARISON_EQ, a, number(0.0)), dst, number(0.0));
+    assign_if(compare(GCC_JIT_COMPARISON_LT, a, number(0.0)), dst, number(-1.0));
+    assign_if(compare(GCC_JIT_COMPARISON_GT, a, number(0.0)), dst, number(1.0));
+  }
+
+  // NaN in either: a + b; else a < b ? a : b (min), a > b ? a : b (max)   (detail::min, max)
+  void min_max(std::uint8_t code, gcc_jit_lvalue* dst, gcc_jit_rvalue* a, gcc_jit_rvalue* b) {
+    gcc_jit_block_add_assignment(block_, nullptr, dst, b);
+    assign_if(compare(code == kMin ? GCC_JIT_COMPARISON_LT : GCC_JIT_COMPARISON_GT, a, b), dst, a);
+    gcc_jit_rvalue* nan = gcc_jit_context_new_binary_op(
+        ctxt_, nullptr, GCC_JIT_BINARY_OP_LOGICAL_OR,
+        gcc_jit_context_get_type(ctxt_, GCC_JIT_TYPE_BOOL), is_nan(a), is_nan(b));
+    assign_if(nan, dst, binary(GCC_JIT_BINARY_OP_PLUS, a, b));
   }
 
   // x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x))   (detail::sigmoid)
   void sigmoid(gcc_jit_lvalue* dst, gcc_jit_rvalue* a) {
+    gcc_jit_rvalue* one = number(1.0);
     const Branch b = branch(compare(GCC_JIT_COMPARISON_GE, a, number(0.0)));
-    gcc_jit_rvalue* e_neg = call("exp", gcc_jit_context_new_unary_op(
-                                            ctxt_, nullptr, GCC_JIT_UNARY_OP_MINUS, double_, a));
+    gcc_jit_rvalue* e_neg = call("exp", negate(a));
     gcc_jit_block_add_assignment(
         b.yes, nullptr, dst,
-        binary(GCC_JIT_BINARY_OP_DIVIDE, number(1.0), binary(GCC_JIT_BINARY_OP_PLUS, number(1.0), e_neg)));
+        binary(GCC_JIT_BINARY_OP_DIVIDE, one, binary(GCC_JIT_BINARY_OP_PLUS, one, e_neg)));
     gcc_jit_block_add_assignment(b.no, nullptr, dst, call("exp", a));
     gcc_jit_rvalue* ex = gcc_jit_lvalue_as_rvalue(dst);
     gcc_jit_block_add_assignment(
         b.no, nullptr, dst,
-        binary(GCC_JIT_BINARY_OP_DIVIDE, ex, binary(GCC_JIT_BINARY_OP_PLUS, number(1.0), ex)));
+        binary(GCC_JIT_BINARY_OP_DIVIDE, ex, binary(GCC_JIT_BINARY_OP_PLUS, one, ex)));
     join(b);
   }
 
@@ -229,11 +255,9 @@ class Emitter {
   void softplus(gcc_jit_lvalue* dst, gcc_jit_rvalue* a) {
     gcc_jit_block_add_assignment(block_, nullptr, dst, number(0.0));
     assign_if(compare(GCC_JIT_COMPARISON_GT, a, number(0.0)), dst, a);
-    gcc_jit_rvalue* tail = call(
-        "log1p", call("exp", gcc_jit_context_new_unary_op(ctxt_, nullptr, GCC_JIT_UNARY_OP_MINUS,
-                                                          double_, call("fabs", a))));
-    gcc_jit_block_add_assignment(block_, nullptr, dst,
-                                 binary(GCC_JIT_BINARY_OP_PLUS, gcc_jit_lvalue_as_rvalue(dst), tail));
+    gcc_jit_rvalue* tail = call("log1p", call("exp", negate(call("fabs", a))));
+    gcc_jit_block_add_assignment(
+        block_, nullptr, dst, binary(GCC_JIT_BINARY_OP_PLUS, gcc_jit_lvalue_as_rvalue(dst), tail));
   }
 
   gcc_jit_context* ctxt_;
@@ -258,7 +282,8 @@ struct IgnoreLeaksOfGcc {
 
 [[noreturn]] void fail(gcc_jit_context* ctxt, const char* stage) {
   const char* why = gcc_jit_context_get_first_error(ctxt);
-  std::string message = fmt::format("jit: libgccjit failed to {}: {}", stage, why ? why : "no message");
+  std::string message =
+      fmt::format("jit: libgccjit failed to {}: {}", stage, why ? why : "no message");
   gcc_jit_context_release(ctxt);
   throw Error(ErrorCode::internal, message);
 }
@@ -308,7 +333,8 @@ bool Program::jit() {
     [[maybe_unused]] const IgnoreLeaksOfGcc while_releasing;
     gcc_jit_result_release(static_cast<gcc_jit_result*>(r));
   });
-  native_value_ = reinterpret_cast<double (*)(const double*)>(gcc_jit_result_get_code(result, "value"));
+  native_value_ =
+      reinterpret_cast<double (*)(const double*)>(gcc_jit_result_get_code(result, "value"));
   if (derivatives_ != Derivatives::none) {
     native_grad_ = reinterpret_cast<double (*)(const double*, double*)>(
         gcc_jit_result_get_code(result, "value_grad"));

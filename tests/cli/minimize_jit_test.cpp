@@ -10,8 +10,8 @@ namespace {
 
 CliResult run_minimize(const std::string& jit) {
   return run_cli({"minimize", "(1 - x)^2 + 100*(y - x^2)^2 + sin(x*y)", "--at", "x=-1.2,y=1",
-                  "--optimizer", "adam(lr=0.01)", "--steps", "300", "--trace", "--json",
-                  "--jit", jit});
+                  "--optimizer", "adam(lr=0.01)", "--steps", "300", "--trace", "--json", "--jit",
+                  jit});
 }
 
 TEST(CliMinimizeJit, NativeTrajectoryIsTheInterpretedOneBitForBit) {
@@ -26,8 +26,8 @@ TEST(CliMinimizeJit, NativeTrajectoryIsTheInterpretedOneBitForBit) {
 TEST(CliMinimizeJit, NewtonUsesTheNativeHessian) {
   if (!symbolic::Program::jit_available()) GTEST_SKIP() << "built without libgccjit";
   auto run = [](const std::string& jit) {
-    return run_cli({"minimize", "rosenbrock", "--optimizer", "newton", "--steps", "30",
-                    "--trace", "--json", "--jit", jit});
+    return run_cli({"minimize", "rosenbrock", "--optimizer", "newton", "--steps", "30", "--trace",
+                    "--json", "--jit", jit});
   };
   const CliResult off = run("off");
   const CliResult on = run("on");

@@ -1,9 +1,9 @@
 // formula_objective with native code (optim::Jit): the same numbers as the interpreter, and
 // jit_pays's break-even (measured in bench/symbolic_bench.cpp).
+#include <gtest/gtest.h>
+
 #include <bit>
 #include <cstdint>
-
-#include <gtest/gtest.h>
 
 #include "descent/optim/objectives.hpp"
 #include "descent/symbolic/program.hpp"

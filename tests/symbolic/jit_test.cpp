@@ -1,6 +1,8 @@
 // Program::jit(): native code computes what the interpreter computes, bit for bit (same
 // operations in the same order, no FMA contraction), on the SymPy fixtures, on random formulas
 // and on the special values of the piecewise functions; copies share the code.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -8,11 +10,9 @@
 #include <fstream>
 #include <limits>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "descent/core/error.hpp"
 #include "descent/symbolic/program.hpp"
@@ -68,7 +68,8 @@ void expect_native_matches(const Program& program, const std::vector<std::vector
     if (interpreted.derivatives() != Program::Derivatives::hessian) continue;
     std::fill(g2.begin(), g2.end(), 0.0);
     expect_same_bits(interpreted.value_grad_hessian(x.data(), g1.data(), h1.data()),
-                     native.value_grad_hessian(x.data(), g2.data(), h2.data()), at + " hessian value");
+                     native.value_grad_hessian(x.data(), g2.data(), h2.data()),
+                     at + " hessian value");
     for (std::size_t i = 0; i < n; ++i) expect_same_bits(g1[i], g2[i], at + " hessian grad");
     for (std::size_t i = 0; i < n * n; ++i) expect_same_bits(h1[i], h2[i], at + " hessian");
   }
@@ -99,9 +100,9 @@ TEST(Jit, MatchesInterpreterBitForBitOnRandomFormulas) {
 
 TEST(Jit, PiecewiseFunctionsAgreeOnSignedZerosInfinitiesAndNan) {
   SKIP_WITHOUT_JIT();
-  const Program p = compile_formula(
-      "sign(x) + min(x, y) + max(y, x) + sigmoid(x) + softplus(y) + abs(x)*y", {"x", "y"},
-      Program::Derivatives::gradient);
+  const Program p =
+      compile_formula("sign(x) + min(x, y) + max(y, x) + sigmoid(x) + softplus(y) + abs(x)*y",
+                      {"x", "y"}, Program::Derivatives::gradient);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
   const double specials[] = {0.0, -0.0, 1.0, -1.0, 40.0, -40.0, 800.0, -800.0, inf, -inf, nan};
