@@ -70,21 +70,25 @@ void Tape<S>::full() const {
 
 template <class S>
 void Tape<S>::backward(std::uint32_t output, const S& seed, std::uint32_t stop) {
-  // Only adjoints up to max(output, stop) are read: zero those, keep the memory.
-  const std::size_t used = std::size_t{std::max(output, stop)} + 1;
-  if (adjoints_.size() < size_) adjoints_.resize(size_);
-  std::fill(adjoints_.begin(), adjoints_.begin() + static_cast<std::ptrdiff_t>(used), S(0.0));
+  // Adjoints from dirty_ on are zero: new ones are, and the sweep zeroes each statement's
+  // adjoint when it reads it. That leaves the inputs (and the null statement) to zero here,
+  // instead of a pass over all of them.
+  if (adjoints_.size() < size_) adjoints_.resize(size_, S(0.0));
+  S* adj = adjoints_.data();
+  std::fill(adj, adj + std::min(dirty_, adjoints_.size()), S(0.0));
+  dirty_ = std::size_t{std::max(output, stop)} + 1;
   if (output == 0) return;  // a constant output: every derivative is zero
-  adjoints_[output] = seed;
+  adj[output] = seed;
   const std::uint32_t* end = end_;
   const std::uint32_t* index = index_;
   const S* partial = partial_;
-  S* adj = adjoints_.data();
   for (std::uint32_t i = output; i > stop; --i) {
     const S g = adj[i];
+    adj[i] = S(0.0);
     const std::uint32_t last = end[i];
     for (std::uint32_t k = end[i - 1]; k < last; ++k) adj[index[k]] += partial[k] * g;
   }
+  dirty_ = std::size_t{stop} + 1;
 }
 
 template class Tape<double>;

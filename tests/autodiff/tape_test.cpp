@@ -119,6 +119,24 @@ TEST(Tape, ScaledOutputsAndInputsThroughEveryDerivativeFunction) {
   EXPECT_DOUBLE_EQ(h(1, 1), 0.0);
 }
 
+TEST(Tape, SweepsOfOneTapeFromDifferentOutputsAreIndependent) {
+  // The sweep clears the adjoints it reads and the next one clears the inputs': nothing of
+  // one sweep shows in the next.
+  Tape<double> tape;
+  UseTape use(tape);
+  const Var x = Var::make(3.0, tape.push_input());
+  const Var y = x * x;                // dy/dx = 6
+  const Var z = sin(y) * y + x * y;  // dz/dx = (cos(9) * 9 + sin(9)) * 6 + 9 + 18
+  for (int round = 0; round < 2; ++round) {
+    tape.backward(z.index(), 1.0, x.index());
+    EXPECT_DOUBLE_EQ(tape.adjoint(x.index()), (std::cos(9.0) * 9.0 + std::sin(9.0)) * 6.0 + 27.0);
+    tape.backward(y.index(), 1.0, x.index());
+    EXPECT_EQ(tape.adjoint(x.index()), 6.0);
+    tape.backward(x.index(), 2.0, x.index());
+    EXPECT_EQ(tape.adjoint(x.index()), 2.0);
+  }
+}
+
 TEST(Tape, VariablesOutsideADerivativeCallAreAnError) {
   Var escaped;
   {

@@ -205,7 +205,7 @@ class Tape {
   // Reverse sweep from statement `output` seeded with dy_output = seed, down to statement
   // `stop` + 1 (pass the last input's index when all inputs were recorded first: nothing below
   // them has arguments). Afterwards adjoint(i) is d output / d y_i for every statement up to
-  // max(output, stop).
+  // `stop` (the sweep uses and clears the adjoints above).
   void backward(std::uint32_t output, const S& seed = S(1.0), std::uint32_t stop = 0);
   const S& adjoint(std::uint32_t i) const { return adjoints_[i]; }
 
@@ -240,6 +240,7 @@ class Tape {
   std::size_t args_ = 0;
   bool overflowed_ = false;
   std::vector<S> adjoints_;
+  std::size_t dirty_ = 0;  // adjoints_[i] is zero for i >= dirty_
 };
 
 // The tape of no derivative call: holds nothing, so constants pass and variables are an error.
