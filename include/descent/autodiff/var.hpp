@@ -101,9 +101,10 @@ struct ArgSink {
 //
 // Storage is address space reserved once for the largest tape that 32-bit indices allow; the
 // system commits pages when they are first written, so a small tape costs little memory and a
-// tape never moves or grows. Recording therefore calls nothing, and the compiler keeps the
-// write positions in registers across a user's loop: most of the speed of the forward pass. (A
-// call there, even one that only throws, makes it store and reload them for every statement.)
+// tape never moves or grows. Recording onto a tape therefore calls nothing, and the compiler
+// keeps the write positions in registers across a user's loop: most of the speed of the forward
+// pass. (A call there, even one that only throws, makes it store and reload them for every
+// statement; the one call left, full(), is reached only from the null tape.)
 // A statement past the limit records nothing and marks the tape overflowed; check(), called by
 // every derivative function after the user's function returns, turns that into an error.
 // Outside derivative calls the active tape is the null tape (see null_tape below), which holds
