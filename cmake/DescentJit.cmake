@@ -16,11 +16,12 @@ if(DESCENT_JIT AND NOT (DESCENT_GCCJIT_INCLUDE_DIR AND DESCENT_GCCJIT_LIBRARY))
 endif()
 message(STATUS "descent: native formula code (libgccjit): ${DESCENT_JIT}")
 
-# descent_jit(TARGET SOURCE): SOURCE may include libgccjit.h; TARGET links libgccjit.
+# descent_jit(TARGET SOURCE): SOURCE may include libgccjit.h and loads libgccjit.so.0 at run
+# time with dlopen (not linked: no start-up cost and no hard dependency for the binaries).
 function(descent_jit target source)
   if(DESCENT_JIT)
     set_property(SOURCE ${source} APPEND PROPERTY COMPILE_DEFINITIONS
                  DESCENT_GCCJIT_HEADER="${DESCENT_GCCJIT_INCLUDE_DIR}/libgccjit.h")
-    target_link_libraries(${target} PRIVATE ${DESCENT_GCCJIT_LIBRARY})
+    target_link_libraries(${target} PRIVATE ${CMAKE_DL_LIBS})
   endif()
 endfunction()

@@ -34,11 +34,13 @@ class Program {
   // Program was compiled) to machine code with libgccjit at -O2; afterwards those functions
   // run it and return the interpreter's results bit for bit (same operations, same order, no
   // FMA contraction). Costs a few tens of milliseconds, so it pays on long runs. Copies share
-  // the code. Returns false (and changes nothing) when descent was built without libgccjit;
-  // throws descent::Error (internal) with libgccjit's message when compilation fails.
+  // the code. Returns false (and changes nothing) when descent was built without libgccjit
+  // or libgccjit.so.0 cannot be loaded; throws descent::Error (internal) with libgccjit's
+  // message when compilation fails.
   bool jit();
   bool is_native() const { return native_value_ != nullptr; }
-  // Whether this build of descent can jit() at all (CMake option DESCENT_JIT).
+  // Whether jit() can work here: built with libgccjit (CMake option DESCENT_JIT) and the
+  // library loads (it is opened on first use, not linked).
   static bool jit_available();
 
   // The evaluation functions are non-const: they write the Program's own scratch registers
