@@ -12,10 +12,10 @@ namespace descent::optim {
 
 bool jit_pays(std::size_t instructions, std::int64_t evaluations) {
   // Measured (bench/symbolic_bench.cpp, 2-core machine): native code saves ~1 ns per
-  // instruction and evaluation (Rosenbrock, 15 instructions: 15.4 -> 3.9 ns; 50 terms, 271
-  // instructions: 426 -> 156 ns); jit() costs ~30 ms plus ~0.1 ms per instruction (Rosenbrock
-  // ~60 ms, 50 terms ~100 ms wall on a busy machine). So Rosenbrock pays from ~2 million
-  // evaluations, the 50-term formula from ~200 thousand.
+  // instruction and evaluation (Rosenbrock, 15 instructions: 15.5 -> 3.9 ns; 50 terms, 271
+  // instructions: 437 -> 152 ns); jit() takes ~20 ms plus ~0.1 ms per instruction (Rosenbrock
+  // 19 ms, 50 terms 44 ms idle; 2-3x that on a busy machine), taken here as 30 ms + 0.1 ms.
+  // So Rosenbrock pays from ~2 million evaluations, the 50-term formula from ~200 thousand.
   constexpr double kSavedNsPerInstruction = 1.0;
   constexpr double kCompileNs = 30e6, kCompileNsPerInstruction = 0.1e6;
   const auto n = static_cast<double>(instructions);
