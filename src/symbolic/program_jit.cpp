@@ -166,7 +166,8 @@ class Emitter {
     gcc_jit_rvalue* x = gccjit().param_as_rvalue(params[0]);
     for (std::size_t i = 0; i < source_.dim; ++i) {
       gcc_jit_lvalue* local = new_local(i);
-      gccjit().block_add_assignment(block_, nullptr, local, gccjit().lvalue_as_rvalue(element(x, i)));
+      gcc_jit_rvalue* xi = gccjit().lvalue_as_rvalue(element(x, i));
+      gccjit().block_add_assignment(block_, nullptr, local, xi);
       regs_[i] = gccjit().lvalue_as_rvalue(local);
     }
     for (std::size_t i = 0; i < end; ++i) {
@@ -331,6 +332,8 @@ class Emitter {
   gccjit().context_release(ctxt);
   throw Error(ErrorCode::internal, message);
 }
+
+#undef DESCENT_GCCJIT_FUNCTIONS
 
 }  // namespace
 
