@@ -122,5 +122,12 @@ TEST(Printer, DeepNestingOfPowersAndProductsPrintsInLinearTime) {
   EXPECT_LT(printed.size(), 2 * text.size());
 }
 
+TEST(Printer, TheFuzzerInputThatTimedOutPrintsWithItsDerivative) {
+  // The 152 bytes that hit libFuzzer's timeout in CI (printing was exponential in the nesting).
+  const Expr f = parse("-2^x-2^xx^-xxx^-x_^x4s2^x^2^x^-xxx^-xx^-xxxs4^xx^-xx^-xxxs4^xx^-x^-xxx^-x_^x4s2^x^2^x^-pixxx^-xx^-xxxs2^-x^-xxx^-x_^x4s2^x^2^x^-pixxx^-xx^-xxxs2^xx^-xx4");
+  EXPECT_EQ(parse(to_string(f)), f);
+  EXPECT_FALSE(to_string(diff(f, "x")).empty());
+}
+
 }  // namespace
 }  // namespace descent::symbolic
