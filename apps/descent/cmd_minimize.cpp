@@ -164,7 +164,7 @@ int run_minimize(const MinimizeArgs& a) {
   const Task task = make_task(a);
   if (!a.plot.empty()) plot::format_from_path(a.plot);  // a bad extension fails before the run
   auto optimizer = optim::make_optimizer(task.optimizer);
-  auto schedule = optim::make_schedule(a.schedule, optimizer->lr());
+  auto schedule = optim::make_schedule(a.schedule, optimizer->lr(), task.steps);
   const optim::Jit jit = a.jit == "on" ? optim::Jit::on
                         : a.jit == "off" ? optim::Jit::off
                                          : optim::Jit::automatic;

@@ -105,7 +105,8 @@ TrainingRun<T>::TrainingRun(const LabeledData& data, const TrainOptions& options
     throw_usage("optimizer {} re-evaluates the whole objective within a step and cannot train on minibatches; "
                 "use a first-order rule (sgd, adam, rmsprop, ...)", optimizer_->name());
   }
-  schedule_ = optim::make_schedule(options.schedule, optimizer_->lr());
+  schedule_ = optim::make_schedule(options.schedule, optimizer_->lr(),
+                                     options.epochs * sampler_.batches_per_epoch());
   check_schedule_length(*schedule_, options.epochs, sampler_.batches_per_epoch());
   schedule_->start(*optimizer_);
   net_.reserve(std::max(sampler_.batch_size(), kEvalChunk));

@@ -313,14 +313,14 @@ std::vector<std::int64_t> sorted_milestones(const Spec& spec) {
   return milestones;
 }
 
-std::unique_ptr<Schedule> make_onecycle(const Spec& spec, double base_lr) {
+std::unique_ptr<Schedule> make_onecycle(const Spec& spec, double base_lr, std::int64_t run_steps) {
   spec.check_keys({"max_lr", "total_steps", "pct_start", "anneal_strategy", "div_factor",
                    "final_div_factor", "three_phase", "cycle_momentum", "base_momentum",
                    "max_momentum"});
   OneCycle::Options o{};
   o.max_lr = required_number(spec, "max_lr");
   if (!(o.max_lr > 0)) throw_usage("onecycle: max_lr = {}; must be > 0", o.max_lr);
-  o.total_steps = positive_integer(spec, "total_steps", 0);
+  o.total_steps = positive_integer(spec, "total_steps", run_steps);
   o.pct_start = spec.number("pct_start", 0.3);
   if (!(o.pct_start >= 0 && o.pct_start <= 1)) {
     throw_usage("onecycle: pct_start = {}; must lie in [0, 1]", o.pct_start);
@@ -361,7 +361,7 @@ std::vector<std::string> schedule_names() {
           "linear",   "onecycle",   "polynomial", "piecewise",  "exp_decay"};
 }
 
-std::unique_ptr<Schedule> make_schedule(std::string_view text, double base_lr) {
+std::unique_ptr<Schedule> make_schedule(std::string_view text, double base_lr, std::int64_t run_steps) {
   const Spec spec = Spec::parse(text, "schedule");
   const std::string& name = spec.name();
   auto canonical = [&](std::initializer_list<std::pair<std::string, SpecValue>> args) {
@@ -401,7 +401,7 @@ std::unique_ptr<Schedule> make_schedule(std::string_view text, double base_lr) {
   }
   if (name == "cosine") {
     spec.check_keys({"t_max", "eta_min"});
-    const auto t_max = positive_integer(spec, "t_max", 0);
+    const auto t_max = positive_integer(spec, "t_max", run_steps);
     const double eta_min = spec.number("eta_min", 0.0);
     return std::make_unique<Cosine>(
         canonical({{"t_max", num(static_cast<double>(t_max))}, {"eta_min", num(eta_min)}}),
@@ -451,7 +451,7 @@ std::unique_ptr<Schedule> make_schedule(std::string_view text, double base_lr) {
     if (lambda < 0) throw_usage("exp_decay: lambda = {}; must be >= 0", lambda);
     return std::make_unique<ExpDecay>(canonical({{"lambda", num(lambda)}}), base_lr, lambda);
   }
-  if (name == "onecycle") return make_onecycle(spec, base_lr);
+  if (name == "onecycle") return make_onecycle(spec, base_lr, run_steps);
   throw_usage("unknown schedule '{}'; known: {}", name, fmt::join(schedule_names(), ", "));
 }
 

@@ -103,7 +103,7 @@ RaceResult race(const RaceOptions& options) {
   for (const auto& spec : specs) optimizers.push_back(optim::make_optimizer(spec));
   for (std::size_t i = 0; i < specs.size(); ++i) {
     std::unique_ptr<optim::Schedule> schedule;
-    if (!options.schedule.empty()) schedule = optim::make_schedule(options.schedule, optimizers[i]->lr());
+    if (!options.schedule.empty()) schedule = optim::make_schedule(options.schedule, optimizers[i]->lr(), steps);
     RunSummary summary = optim::minimize(target.objective, target.start, *optimizers[i], schedule.get(),
                                          {.steps = steps, .tol = options.tol, .trace = true});
     result.runs.push_back({specs[i], std::move(summary)});

@@ -102,9 +102,9 @@ TEST(CliMinimize, BadSpecsExitTwoNamingTheKeyAndRange) {
   r = run_cli({"minimize", "x^2", "--at", "x=1", "--optimizer", "adamm"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("known: gd, sgd"), std::string::npos) << r.err;
-  r = run_cli({"minimize", "x^2", "--at", "x=1", "--schedule", "cosine"});
+  r = run_cli({"minimize", "x^2", "--at", "x=1", "--schedule", "cosine(t_max=0)"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("t_max is required"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("t_max = 0; must be a positive integer"), std::string::npos) << r.err;
   r = run_cli({"minimize", "x^2"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--at"), std::string::npos) << r.err;
@@ -139,6 +139,20 @@ TEST(CliMinimize, ScheduleLrIsInTheTrace) {
   // lr of update k (step 0 shows the first update's lr): 0.1, 0.1, 0.1, 0.05, 0.05
   EXPECT_DOUBLE_EQ(doc["trace"][2]["lr"].get<double>(), 0.1);
   EXPECT_DOUBLE_EQ(doc["trace"][3]["lr"].get<double>(), 0.05);
+}
+
+TEST(CliMinimize, ScheduleLengthDefaultsToTheStepBudget) {
+  // cosine's t_max and onecycle's total_steps default to --steps: the same run as spelling it out.
+  for (const auto& [implicit, explicit_] :
+       {std::pair{"cosine", "cosine(t_max=40)"},
+        std::pair{"onecycle(max_lr=0.001)", "onecycle(max_lr=0.001, total_steps=40)"}}) {
+    const CliResult a = run_cli({"minimize", "rosenbrock", "--optimizer", "sgd(lr=0.001, momentum=0.9)",
+                                 "--schedule", implicit, "--steps", "40", "--json"});
+    const CliResult b = run_cli({"minimize", "rosenbrock", "--optimizer", "sgd(lr=0.001, momentum=0.9)",
+                                 "--schedule", explicit_, "--steps", "40", "--json"});
+    EXPECT_EQ(a.exit_code, 0) << a.err;
+    EXPECT_EQ(a.out, b.out);
+  }
 }
 
 }  // namespace

@@ -83,6 +83,19 @@ TEST(TrainCli, OnecycleAsLongAsTheTrainingRuns) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+TEST(TrainCli, OnecycleWithoutTotalStepsLastsTheWholeTraining) {
+  // Like PyTorch's OneCycleLR(epochs=3, steps_per_epoch=4): total_steps = 12.
+  const auto implicit = run_cli({"train", "--data", "iris", "--model", "softmax", "--epochs", "3", "--schedule",
+                                 "onecycle(max_lr=0.01)", "--json"});
+  const auto explicit_ = run_cli({"train", "--data", "iris", "--model", "softmax", "--epochs", "3", "--schedule",
+                                  "onecycle(max_lr=0.01, total_steps=12)", "--json"});
+  ASSERT_EQ(implicit.exit_code, 0) << implicit.err;
+  auto a = nlohmann::json::parse(implicit.out), b = nlohmann::json::parse(explicit_.out);
+  EXPECT_EQ(a["schedule"], b["schedule"]);
+  EXPECT_EQ(a["train_loss"], b["train_loss"]);
+  EXPECT_EQ(a["test_accuracy"], b["test_accuracy"]);
+}
+
 TEST(TrainCli, DivergenceIsExit3WithTheResultPrinted) {
   const auto r = run_cli({"train", "--data", "diabetes", "--optimizer", "sgd(lr=100)", "--batch-size", "full",
                           "--epochs", "300", "--json"});

@@ -97,5 +97,14 @@ TEST(Schedule, CanonicalSpecsRoundTrip) {
   }
 }
 
+TEST(Schedule, RunLengthIsTheDefaultTotalOfOnecycleAndCosine) {
+  EXPECT_EQ(make_schedule("cosine", 0.1, 30)->spec(), make_schedule("cosine(t_max=30)", 0.1)->spec());
+  EXPECT_EQ(make_schedule("onecycle(max_lr=1)", 0.1, 30)->spec(),
+            make_schedule("onecycle(max_lr=1, total_steps=30)", 0.1)->spec());
+  // A value given wins over the run length.
+  EXPECT_EQ(make_schedule("cosine(t_max=7)", 0.1, 30)->spec(), make_schedule("cosine(t_max=7)", 0.1)->spec());
+  EXPECT_EQ(*make_schedule("onecycle(max_lr=1)", 0.1, 30)->step_limit(), 30);
+}
+
 }  // namespace
 }  // namespace descent::optim

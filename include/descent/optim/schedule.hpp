@@ -39,11 +39,15 @@ class Schedule {
 };
 
 // Builds a schedule from a spec: constant, step(step_size, gamma=0.1), multistep(milestones,
-// gamma=0.1), exponential(gamma), cosine(t_max, eta_min=0), linear(start_factor=1/3,
-// end_factor=1, total_iters=5), onecycle(max_lr, total_steps, ...), polynomial(total_iters=5,
+// gamma=0.1), exponential(gamma), cosine(t_max=run_steps, eta_min=0), linear(start_factor=1/3,
+// end_factor=1, total_iters=5), onecycle(max_lr, total_steps=run_steps, ...), polynomial(total_iters=5,
 // power=1), piecewise(milestones, values), exp_decay(lambda). base_lr is the optimizer's initial lr.
+// run_steps > 0 is the number of steps the run will take: onecycle's total_steps and cosine's
+// t_max default to it (as PyTorch's OneCycleLR(epochs=, steps_per_epoch=) does); without it they
+// are required.
 // Throws descent::Error (bad_usage) for unknown names, keys, or values out of range.
-std::unique_ptr<Schedule> make_schedule(std::string_view spec, double base_lr);
+std::unique_ptr<Schedule> make_schedule(std::string_view spec, double base_lr,
+                                        std::int64_t run_steps = 0);
 
 // The names make_schedule knows.
 std::vector<std::string> schedule_names();
