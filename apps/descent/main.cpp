@@ -14,6 +14,7 @@
 
 #include "command.hpp"
 #include "descent/core/error.hpp"
+#include "signals.hpp"
 
 namespace descent::cli {
 
@@ -112,6 +113,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  cli::install_signal_handling();  // before the work starts any thread
   try {
     for (CLI::App* sub : app.get_subcommands()) {
       return runs.at(sub)();
