@@ -198,7 +198,8 @@ int run_minimize(const MinimizeArgs& a) {
   std::optional<Error> plot_error;
   if (!a.plot.empty()) {
     plot_error = try_write([&] {
-      plot::save_minimize_plot(a.plot, a.expression, task.formula, task.variables, {task.optimizer, summary});
+      plot::save_minimize_plot(a.plot, a.expression, task.formula, task.variables,
+                               {task.optimizer, summary});
     });
     if (!a.trace) summary.trace.clear();  // traced for the picture only
   }

@@ -102,12 +102,14 @@ RunFn setup(CLI::App& sub) {
   sub.add_option("--out", a->out, "write the predictions CSV to FILE (atomically) instead of stdout");
   sub.add_flag("--json", a->json, "print one JSON document");
   return [a]() {
-    io::check_output_path({"--out", a->out}, {{"--checkpoint", a->checkpoint}, {"--data", a->data}});
+    io::check_output_path({"--out", a->out},
+                          {{"--checkpoint", a->checkpoint}, {"--data", a->data}});
     const ml::Checkpoint checkpoint = ml::load_checkpoint(a->checkpoint);
     const ml::Predictions predictions = ml::predict(checkpoint, load_features(a->data, checkpoint));
     std::optional<Error> write_error;
     if (!a->out.empty()) {
-      write_error = try_write([&] { io::write_file_atomic(a->out, to_csv(checkpoint, predictions)); });
+      write_error =
+          try_write([&] { io::write_file_atomic(a->out, to_csv(checkpoint, predictions)); });
     }
     if (a->json) {
       std::cout << to_json(checkpoint, predictions).dump(2) << '\n';

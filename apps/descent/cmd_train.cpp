@@ -142,12 +142,12 @@ int report_interrupt(const TrainArgs& a, const ml::TrainResult& r) {
   const std::int64_t epochs = r.history.epochs.empty() ? 0 : r.history.epochs.back().epoch;
   std::string kept = "an epoch in progress is not kept";
   if (!a.options.checkpoint.empty() && r.checkpoint_error.empty()) {
-    kept += fmt::format("; {} holds epoch {}: continue with --resume {}", a.options.checkpoint, epochs,
-                        a.options.checkpoint);
+    kept += fmt::format("; {} holds epoch {}: continue with --resume {}", a.options.checkpoint,
+                        epochs, a.options.checkpoint);
   }
   std::cout.flush();
-  std::cerr << fmt::format("descent: interrupted by {}: stopped after epoch {} of {} ({})\n", signal_name(signal),
-                           epochs, a.options.epochs, kept);
+  std::cerr << fmt::format("descent: interrupted by {}: stopped after epoch {} of {} ({})\n",
+                           signal_name(signal), epochs, a.options.epochs, kept);
   return 128 + signal;
 }
 
@@ -163,7 +163,8 @@ int run_train(TrainArgs& a) {
   callbacks.stop = request_graceful_stop();
   const bool progress = stderr_is_terminal() && !a.json;
   if (progress) {
-    callbacks.on_batch = [epochs = opts.epochs](std::int64_t epoch, std::int64_t done, std::int64_t total) {
+    callbacks.on_batch = [epochs = opts.epochs](std::int64_t epoch, std::int64_t done,
+                                                std::int64_t total) {
       if (done == total || done % 8 == 0) draw_progress(epoch, epochs, done, total);
     };
   }
@@ -172,7 +173,8 @@ int run_train(TrainArgs& a) {
   std::optional<Error> plot_error;
   if (!a.plot.empty()) {
     plot_error = try_write([&] {
-      plot::save_training_plot(a.plot, result.history, fmt::format("{} on {}", result.model, a.data));
+      plot::save_training_plot(a.plot, result.history,
+                               fmt::format("{} on {}", result.model, a.data));
     });
   }
 
@@ -182,9 +184,11 @@ int run_train(TrainArgs& a) {
     print_human(a, result);
   }
   // Precedence: the signal's status, then a write error's, then divergence.
-  const int interrupted = result.reason == StopReason::stopped_by_callback ? report_interrupt(a, result) : 0;
+  const int interrupted =
+      result.reason == StopReason::stopped_by_callback ? report_interrupt(a, result) : 0;
   std::optional<Error> checkpoint_error;
-  if (!result.checkpoint_error.empty()) checkpoint_error = Error(ErrorCode::io, result.checkpoint_error);
+  if (!result.checkpoint_error.empty())
+    checkpoint_error = Error(ErrorCode::io, result.checkpoint_error);
   int status = 0;
   if (result.reason == StopReason::diverged) {
     std::cout.flush();

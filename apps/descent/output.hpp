@@ -33,7 +33,8 @@ class Table {
 };
 
 // A write that comes after the work (a picture of the run): its error is returned, so that the
-// results can still be printed before it. Example: auto failed = try_write([&] { save(fig, out); });
+// results can still be printed before it.
+// Example: const auto failed = try_write([&] { plot::save(figure, out); });
 std::optional<Error> try_write(const std::function<void()>& write);
 
 // After the results: prints "descent: error: ..." for each error (stdout flushed first) and

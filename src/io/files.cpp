@@ -43,7 +43,8 @@ PendingWrites& pending() {
 
 // Six random characters: a temporary name nobody can guess (O_EXCL still decides).
 std::string random_tag() {
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static constexpr char kAlphabet[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   static std::atomic<std::uint64_t> counter{0};
   std::uint64_t bits = 0;
   if (::getrandom(&bits, sizeof bits, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof bits)) {
@@ -138,11 +139,13 @@ void write_file_atomic(const std::string& path, std::string_view bytes) {
   if (::stat(path.c_str(), &st) != 0) {
     if (errno != ENOENT) throw_write_error(path, errno);
     struct stat link {};
-    if (::lstat(path.c_str(), &link) == 0) throw_write_error(path, "a symbolic link to a missing file");
+    if (::lstat(path.c_str(), &link) == 0)
+      throw_write_error(path, "a symbolic link to a missing file");
     return replace_file(path, path, nullptr, bytes);
   }
   if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) return write_in_place(path, bytes);
-  if (!S_ISREG(st.st_mode)) throw_write_error(path, fmt::format("it is {}", detail::kind_of(st.st_mode)));
+  if (!S_ISREG(st.st_mode))
+    throw_write_error(path, fmt::format("it is {}", detail::kind_of(st.st_mode)));
   struct stat link {};
   if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
     // Replace the file the link names, not the link.

@@ -14,7 +14,8 @@ namespace descent::io {
 namespace {
 
 [[noreturn]] void refuse(const NamedPath& output, std::string_view why) {
-  throw Error(ErrorCode::io, fmt::format("cannot write {} '{}': {}", output.role, output.path, why));
+  throw Error(ErrorCode::io,
+              fmt::format("cannot write {} '{}': {}", output.role, output.path, why));
 }
 
 bool exists(const std::string& path, struct stat& st) { return ::stat(path.c_str(), &st) == 0; }
@@ -23,7 +24,8 @@ bool exists(const std::string& path, struct stat& st) { return ::stat(path.c_str
 std::string directory_of(const std::string& path) {
   std::error_code ignored;
   const std::filesystem::path target = std::filesystem::canonical(path, ignored);
-  const std::filesystem::path parent = (target.empty() ? std::filesystem::path(path) : target).parent_path();
+  const std::filesystem::path parent =
+      (target.empty() ? std::filesystem::path(path) : target).parent_path();
   return parent.empty() ? std::string(".") : parent.string();
 }
 
@@ -55,7 +57,8 @@ void check_writable(const NamedPath& output) {
 }  // namespace
 
 bool same_file(const std::string& a, const std::string& b) {
-  struct stat sa {}, sb {};
+  struct stat sa {
+  }, sb{};
   if (exists(a, sa) && exists(b, sb)) return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
   std::error_code ea, eb;
   const auto ca = std::filesystem::weakly_canonical(std::filesystem::absolute(a, ea), ea);
@@ -67,7 +70,8 @@ void check_output_path(const NamedPath& output, const std::vector<NamedPath>& in
                        const std::vector<NamedPath>& outputs) {
   if (output.path.empty()) return;
   check_writable(output);
-  // Devices and pipes are written in place: /dev/stdout may well be the terminal of --data /dev/stdin.
+  // Devices and pipes are written in place: /dev/stdout may well be the terminal of --data
+  // /dev/stdin.
   struct stat out_st {};
   if (exists(output.path, out_st) && !S_ISREG(out_st.st_mode)) return;
   for (const NamedPath& input : inputs) {

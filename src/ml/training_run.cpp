@@ -288,9 +288,9 @@ void TrainingRun<T>::write_checkpoint() {
     checkpoint_epoch_ = epoch_;
   } catch (const Error& e) {
     if (e.code() != ErrorCode::io) throw;
-    checkpoint_error_ = checkpoint_epoch_ >= 0
-                            ? fmt::format("{} (it still holds epoch {})", e.what(), checkpoint_epoch_)
-                            : std::string(e.what());
+    checkpoint_error_ = checkpoint_epoch_ >= 0 ? fmt::format("{} (it still holds epoch {})",
+                                                             e.what(), checkpoint_epoch_)
+                                               : std::string(e.what());
   }
 }
 

@@ -80,9 +80,12 @@ void check(cairo_status_t status, const std::string& path) {
 
 cairo_surface_t* create_surface(Format format, const Figure& figure, std::string& bytes) {
   switch (format) {
-    case Format::svg: return cairo_svg_surface_create_for_stream(append_bytes, &bytes, figure.width, figure.height);
-    case Format::pdf: return cairo_pdf_surface_create_for_stream(append_bytes, &bytes, figure.width, figure.height);
-    case Format::png: break;
+    case Format::svg:
+      return cairo_svg_surface_create_for_stream(append_bytes, &bytes, figure.width, figure.height);
+    case Format::pdf:
+      return cairo_pdf_surface_create_for_stream(append_bytes, &bytes, figure.width, figure.height);
+    case Format::png:
+      break;
   }
   return cairo_image_surface_create(CAIRO_FORMAT_ARGB32, figure.width, figure.height);
 }

@@ -37,13 +37,16 @@ std::vector<std::string> temp_files(const TempDir& dir) {
   return names;
 }
 
-void write(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+void write(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
 
 TEST(OutputFiles, TrainDoesNotFollowASymlinkedTemp) {
   TempDir dir;
   write(dir.file("victim"), "precious");
   std::filesystem::create_symlink(dir.file("victim"), dir.file("c.ckpt.tmp"));
-  const auto r = run_cli({"train", "--data", "iris", "--epochs", "1", "--checkpoint", dir.file("c.ckpt")});
+  const auto r =
+      run_cli({"train", "--data", "iris", "--epochs", "1", "--checkpoint", dir.file("c.ckpt")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(slurp(dir.file("victim")), "precious");
   EXPECT_NO_THROW(descent::ml::load_checkpoint(dir.file("c.ckpt")));
@@ -62,7 +65,9 @@ TEST(OutputFiles, PlotDoesNotFollowASymlinkedTemp) {
 class TrainedModel : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(run_cli({"train", "--data", "digits", "--epochs", "1", "--checkpoint", checkpoint_}).exit_code, 0);
+    ASSERT_EQ(run_cli({"train", "--data", "digits", "--epochs", "1", "--checkpoint", checkpoint_})
+                  .exit_code,
+              0);
   }
   TempDir dir_;
   std::string checkpoint_ = dir_.file("m.ckpt");
@@ -71,7 +76,8 @@ class TrainedModel : public ::testing::Test {
 TEST_F(TrainedModel, PredictDoesNotFollowASymlinkedTemp) {
   write(dir_.file("victim"), "precious");
   std::filesystem::create_symlink(dir_.file("victim"), dir_.file("p.csv.tmp"));
-  const auto r = run_cli({"predict", "--checkpoint", checkpoint_, "--data", "digits", "--out", dir_.file("p.csv")});
+  const auto r = run_cli(
+      {"predict", "--checkpoint", checkpoint_, "--data", "digits", "--out", dir_.file("p.csv")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(slurp(dir_.file("victim")), "precious");
   EXPECT_EQ(slurp(dir_.file("p.csv")).substr(0, 10), "prediction");
@@ -86,7 +92,8 @@ TEST_F(TrainedModel, PredictWritesAPipeInPlace) {
   // Held open for reading (O_RDWR never waits for a writer), so the CLI finds a reader.
   const int fd = ::open(fifo.c_str(), O_RDWR | O_NONBLOCK);
   ASSERT_GE(fd, 0);
-  const auto r = run_cli({"predict", "--checkpoint", checkpoint_, "--data", dir_.file("rows.csv"), "--out", fifo});
+  const auto r = run_cli(
+      {"predict", "--checkpoint", checkpoint_, "--data", dir_.file("rows.csv"), "--out", fifo});
   std::string got(65536, '\0');
   const ssize_t n = ::read(fd, got.data(), got.size());
   ::close(fd);
@@ -97,8 +104,9 @@ TEST_F(TrainedModel, PredictWritesAPipeInPlace) {
 }
 
 TEST_F(TrainedModel, PredictOnAFullDiskFailsAndLeavesNoFile) {
-  const auto r = run_cli({"predict", "--checkpoint", checkpoint_, "--data", "digits", "--out", dir_.file("p.csv")},
-                         kFullDisk);
+  const auto r = run_cli(
+      {"predict", "--checkpoint", checkpoint_, "--data", "digits", "--out", dir_.file("p.csv")},
+      kFullDisk);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir_.file("p.csv")));
@@ -107,8 +115,8 @@ TEST_F(TrainedModel, PredictOnAFullDiskFailsAndLeavesNoFile) {
 
 TEST_F(TrainedModel, PredictRefusesToWriteOverItsData) {
   write(dir_.file("rows.csv"), "1,2\n");
-  const auto r = run_cli({"predict", "--checkpoint", checkpoint_, "--data", dir_.file("rows.csv"), "--out",
-                          dir_.file("rows.csv")});
+  const auto r = run_cli({"predict", "--checkpoint", checkpoint_, "--data", dir_.file("rows.csv"),
+                          "--out", dir_.file("rows.csv")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(slurp(dir_.file("rows.csv")), "1,2\n");
 }
@@ -131,17 +139,22 @@ INSTANTIATE_TEST_SUITE_P(EveryFormat, PlotOnAFullDisk, ::testing::Values("pdf", 
 
 TEST(OutputFiles, TrainOnAFullDiskPrintsTheResultsThenFails) {
   TempDir dir;
-  const auto r = run_cli({"train", "--data", "digits", "--epochs", "2", "--checkpoint", dir.file("c.ckpt")}, kFullDisk);
+  const auto r =
+      run_cli({"train", "--data", "digits", "--epochs", "2", "--checkpoint", dir.file("c.ckpt")},
+              kFullDisk);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("done: train loss"), std::string::npos) << r.out;
-  EXPECT_NE(r.err.find("cannot write '" + dir.file("c.ckpt") + "': File too large"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("cannot write '" + dir.file("c.ckpt") + "': File too large"),
+            std::string::npos)
+      << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir.file("c.ckpt")));
   EXPECT_EQ(temp_files(dir), std::vector<std::string>{});
 }
 
 TEST(OutputFiles, TrainWhosePlotFailsPrintsTheResultsThenFails) {
   TempDir dir;
-  const auto r = run_cli({"train", "--data", "iris", "--epochs", "2", "--plot", dir.file("p.png")}, kFullDisk);
+  const auto r =
+      run_cli({"train", "--data", "iris", "--epochs", "2", "--plot", dir.file("p.png")}, kFullDisk);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("done: train loss"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
@@ -162,16 +175,19 @@ TEST(OutputFiles, TrainRefusesACheckpointThatIsAHardLinkToItsData) {
   TempDir dir;
   write(dir.file("d.csv"), "a,b\n1,0\n2,1\n3,0\n4,1\n");
   std::filesystem::create_hard_link(dir.file("d.csv"), dir.file("other.name"));
-  const auto r = run_cli({"train", "--data", dir.file("d.csv"), "--checkpoint", dir.file("other.name")});
+  const auto r =
+      run_cli({"train", "--data", dir.file("d.csv"), "--checkpoint", dir.file("other.name")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(slurp(dir.file("d.csv")), "a,b\n1,0\n2,1\n3,0\n4,1\n");
 }
 
 TEST(OutputFiles, TrainRefusesAPlotThatIsItsCheckpoint) {
   TempDir dir;
-  const auto r = run_cli({"train", "--data", "iris", "--checkpoint", dir.file("x.svg"), "--plot", dir.file("x.svg")});
+  const auto r = run_cli(
+      {"train", "--data", "iris", "--checkpoint", dir.file("x.svg"), "--plot", dir.file("x.svg")});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("--plot '" + dir.file("x.svg") + "' is the same file as --checkpoint"), std::string::npos)
+  EXPECT_NE(r.err.find("--plot '" + dir.file("x.svg") + "' is the same file as --checkpoint"),
+            std::string::npos)
       << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir.file("x.svg")));
 }
@@ -190,7 +206,8 @@ TEST(OutputFiles, TrainChecksAMissingDirectoryBeforeTraining) {
   const auto r = run_cli({"train", "--data", "iris", "--checkpoint", dir.file("no/such/c.ckpt")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "");  // nothing trained
-  EXPECT_NE(r.err.find("directory '" + dir.file("no/such") + "' does not exist"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("directory '" + dir.file("no/such") + "' does not exist"), std::string::npos)
+      << r.err;
 }
 
 TEST(OutputFiles, PlotRefusesADirectoryBeforeTheRun) {
@@ -205,7 +222,8 @@ TEST(OutputFiles, PlotRefusesADirectoryBeforeTheRun) {
 TEST(OutputFiles, TwoRunsWritingOneCheckpointBothSucceed) {
   TempDir dir;
   const std::string c = dir.file("c.ckpt");
-  const std::vector<std::string> args = {"train", "--data", "iris", "--epochs", "40", "--checkpoint", c};
+  const std::vector<std::string> args = {"train", "--data",       "iris", "--epochs",
+                                         "40",    "--checkpoint", c};
   descent::test::CliResult first, second;
   std::thread other([&] { second = run_cli(args); });
   first = run_cli(args);

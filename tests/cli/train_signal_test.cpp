@@ -35,12 +35,13 @@ std::vector<std::string> temp_files(const TempDir& dir) {
 // A long run on digits (36 batches per epoch), interrupted by `signals` once epoch 3 has begun.
 descent::test::PtyResult interrupted_run(const std::string& checkpoint, std::vector<int> signals) {
   bool sent = false;
-  return run_cli_in_pty({"train", "--data", "digits", "--epochs", "10000", "--checkpoint", checkpoint},
-                        std::chrono::seconds(120), [&](pid_t pid, const std::string& output) {
-                          if (sent || output.find("\repoch 3/10000 [") == std::string::npos) return;
-                          for (int signal : signals) kill(pid, signal);
-                          sent = true;
-                        });
+  return run_cli_in_pty(
+      {"train", "--data", "digits", "--epochs", "10000", "--checkpoint", checkpoint},
+      std::chrono::seconds(120), [&](pid_t pid, const std::string& output) {
+        if (sent || output.find("\repoch 3/10000 [") == std::string::npos) return;
+        for (int signal : signals) kill(pid, signal);
+        sent = true;
+      });
 }
 
 TEST(TrainSignal, SigintStopsWithAWholeCheckpointTheSummaryAndExit130) {
@@ -53,7 +54,8 @@ TEST(TrainSignal, SigintStopsWithAWholeCheckpointTheSummaryAndExit130) {
   EXPECT_GE(saved.epoch, 2);
   EXPECT_EQ(saved.history.epochs.size(), static_cast<std::size_t>(saved.epoch));
   EXPECT_NE(r.output.find("interrupted: train loss"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find(fmt::format("interrupted by SIGINT: stopped after epoch {} of 10000", saved.epoch)),
+  EXPECT_NE(r.output.find(
+                fmt::format("interrupted by SIGINT: stopped after epoch {} of 10000", saved.epoch)),
             std::string::npos)
       << r.output;
   EXPECT_EQ(temp_files(dir), std::vector<std::string>{});

@@ -49,7 +49,8 @@ TEST_F(OutputPath, RefusesTheInputItself) {
 }
 
 TEST_F(OutputPath, RefusesTheInputThroughAnotherPath) {
-  const std::string other = dir_.path().string() + "/./../" + dir_.path().filename().string() + "/d.csv";
+  const std::string other =
+      dir_.path().string() + "/./../" + dir_.path().filename().string() + "/d.csv";
   EXPECT_EQ(refusal({"--out", other}, {{"--data", data_}}), ErrorCode::bad_usage);
 }
 
@@ -69,8 +70,9 @@ TEST_F(OutputPath, RefusesTwoOutputsOfOneNameBeforeEitherExists) {
 }
 
 TEST_F(OutputPath, SkipsAnInputThatIsNotAFile) {
-  EXPECT_EQ(refusal({"--checkpoint", dir_.file("c.ckpt")}, {{"--data", "digits"}, {"--resume", ""}}),
-            std::nullopt);
+  EXPECT_EQ(
+      refusal({"--checkpoint", dir_.file("c.ckpt")}, {{"--data", "digits"}, {"--resume", ""}}),
+      std::nullopt);
 }
 
 TEST_F(OutputPath, RefusesAMissingDirectoryAsAnIoError) {

@@ -131,8 +131,12 @@ TEST(Train, ResumeEqualsUninterruptedRunBitForBit) {
 // A stop request (a signal's flag in the CLI) read after every batch.
 TEST(Train, AStopRequestUndoesThePartialEpochAndWritesTheCheckpoint) {
   const std::string path = temp_path("stopped.ckpt");
-  TrainOptions options{.model = "mlp(hidden=[8])", .optimizer = "adam(lr=0.01)", .batch_size = 16,
-                       .epochs = 4, .seed = 9, .checkpoint = path};
+  TrainOptions options{.model = "mlp(hidden=[8])",
+                       .optimizer = "adam(lr=0.01)",
+                       .batch_size = 16,
+                       .epochs = 4,
+                       .seed = 9,
+                       .checkpoint = path};
   std::atomic<bool> stop{false};
   TrainCallbacks callbacks;
   callbacks.stop = &stop;
@@ -156,8 +160,8 @@ TEST(Train, AStopRequestUndoesThePartialEpochAndWritesTheCheckpoint) {
 }
 
 TEST(Train, AFailedCheckpointWriteIsReportedAndTheRunGoesOn) {
-  const TrainResult r = train(blobs(), {.model = "softmax", .epochs = 3,
-                                        .checkpoint = temp_path("no/such/dir/c.ckpt")});
+  const TrainResult r = train(
+      blobs(), {.model = "softmax", .epochs = 3, .checkpoint = temp_path("no/such/dir/c.ckpt")});
   EXPECT_EQ(r.history.epochs.size(), 3u);
   EXPECT_EQ(r.reason, StopReason::max_steps);
   EXPECT_NE(r.checkpoint_error.find("cannot write"), std::string::npos) << r.checkpoint_error;

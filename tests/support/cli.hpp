@@ -42,7 +42,8 @@ inline std::string slurp(const std::string& path) {
 
 // Runs DESCENT_CLI_PATH with `args`, stdin from /dev/null. `shell_setup` runs first in the same
 // shell, for limits the binary inherits: "trap '' XFSZ; ulimit -f 16" (a full disk at 8 KiB).
-inline CliResult run_cli(const std::vector<std::string>& args, const std::string& shell_setup = "") {
+inline CliResult run_cli(const std::vector<std::string>& args,
+                         const std::string& shell_setup = "") {
   char out_path[] = "/tmp/descent_cli_out_XXXXXX";
   char err_path[] = "/tmp/descent_cli_err_XXXXXX";
   const int out_fd = mkstemp(out_path);
