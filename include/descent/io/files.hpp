@@ -15,8 +15,9 @@ namespace descent::io {
 //   file's permission bits (new files: 0644 less the umask). Concurrent writers of one path
 //   each succeed; the last rename wins. On failure the temporary file is removed.
 // - a symbolic link is followed: the file it names is replaced, the link stays.
-// - a character device or a pipe (/dev/null, /dev/stdout, a FIFO with a reader) is written in
-//   place, never replaced; a pipe without a reader is refused rather than waited for.
+// - a character device or a pipe (/dev/null, a terminal, a FIFO with a reader, /dev/stdout when
+//   it is one of these) is written in place, never replaced; a pipe without a reader is refused
+//   rather than waited for.
 // - anything else (a directory, a block device, a socket, a dangling link) is refused.
 // Throws Error(ErrorCode::io, "cannot write 'path': <reason>").
 void write_file_atomic(const std::string& path, std::string_view bytes);
