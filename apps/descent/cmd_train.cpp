@@ -111,7 +111,7 @@ nlohmann::json to_json(const TrainArgs& a, const ml::TrainResult& r) {
                         {"best_epoch", r.best_epoch},
                         {"reason", std::string(to_string(r.reason))}};
   if (!r.message.empty()) doc["message"] = r.message;
-  if (stop_signal() != 0) doc["signal"] = signal_name(stop_signal());
+  if (r.reason == StopReason::stopped_by_callback) doc["signal"] = signal_name(stop_signal());
   return doc;
 }
 

@@ -3,6 +3,7 @@
 // results printed when a late write fails, and concurrent writers of one checkpoint.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -101,6 +102,19 @@ TEST_F(TrainedModel, PredictWritesAPipeInPlace) {
   EXPECT_TRUE(std::filesystem::is_fifo(fifo));
   ASSERT_GT(n, 0);
   EXPECT_EQ(got.substr(0, 11), "prediction,");
+}
+
+// `--out /dev/null`, played by a device node of our own (1, 3) so that a regression cannot
+// replace the real /dev/null (as root, a rename would).
+TEST_F(TrainedModel, PredictWritesACharacterDeviceInPlace) {
+  const std::string null = dir_.file("null");
+  if (::mknod(null.c_str(), S_IFCHR | 0666, ::makedev(1, 3)) != 0)
+    GTEST_SKIP() << "mknod needs CAP_MKNOD";
+  const auto r =
+      run_cli({"predict", "--checkpoint", checkpoint_, "--data", "digits", "--out", null});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::is_character_file(null));
+  EXPECT_EQ(temp_files(dir_), std::vector<std::string>{});
 }
 
 TEST_F(TrainedModel, PredictOnAFullDiskFailsAndLeavesNoFile) {

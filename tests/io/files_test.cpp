@@ -5,13 +5,16 @@
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -81,6 +84,19 @@ TEST(WriteFileAtomic, WritesAPipeInPlaceWithoutReplacingIt) {
   EXPECT_EQ(std::string(buffer, n > 0 ? static_cast<std::size_t>(n) : 0), "through the pipe");
   EXPECT_TRUE(std::filesystem::is_fifo(fifo));
   EXPECT_EQ(listing(dir), std::vector<std::string>{"fifo"});
+}
+
+// A device node of our own for /dev/null's device (1, 3): what `--out /dev/null` writes, without
+// putting the real /dev/null at stake should this ever regress (as root, a rename replaces it).
+TEST(WriteFileAtomic, WritesACharacterDeviceInPlaceWithoutReplacingIt) {
+  test::TempDir dir;
+  const std::string null = dir.file("null");
+  if (::mknod(null.c_str(), S_IFCHR | 0666, ::makedev(1, 3)) != 0) {
+    GTEST_SKIP() << "mknod needs CAP_MKNOD: " << std::strerror(errno);
+  }
+  write_file_atomic(null, "discarded");
+  EXPECT_TRUE(std::filesystem::is_character_file(null));
+  EXPECT_EQ(listing(dir), std::vector<std::string>{"null"});
 }
 
 TEST(WriteFileAtomic, RefusesAPipeWithoutAReaderInsteadOfWaiting) {
