@@ -11,6 +11,7 @@
 
 #include "command.hpp"
 #include "descent/core/error.hpp"
+#include "descent/io/output_path.hpp"
 #include "descent/plot/model_landscape.hpp"
 #include "descent/plot/render.hpp"
 #include "output.hpp"
@@ -26,11 +27,12 @@ struct LandscapeCliOptions {
 
 int run_landscape(LandscapeCliOptions& o) {
   plot::format_from_path(o.out);
+  io::check_output_path({"--out", o.out}, {{"--data", o.landscape.data}});
   if (o.landscape.epochs < 0) throw_usage("--epochs must be >= 0, got {}", o.landscape.epochs);
   if (!(o.landscape.span > 0.0)) throw_usage("--span must be positive, got {}", o.landscape.span);
   if (o.landscape.width < 16 || o.landscape.height < 16) throw_usage("--width and --height must be at least 16 px");
   const plot::LandscapeResult r = plot::model_landscape(o.landscape);
-  plot::save(r.figure, o.out);
+  const auto write_error = try_write([&] { plot::save(r.figure, o.out); });
   if (o.json) {
     nlohmann::json doc{{"file", o.out},
                        {"data", o.landscape.data},
@@ -61,11 +63,12 @@ int run_landscape(LandscapeCliOptions& o) {
       doc["loss_max"] = json_num(hi);
     }
     std::cout << doc.dump(2) << '\n';
-    return 0;
+    return report_errors({write_error}, 0);
   }
   std::cout << fmt::format("trained {} ({} parameters) on {} for {} epochs with {}: training loss {}\n",
                            r.training.model, r.training.parameters, o.landscape.data, o.landscape.epochs,
                            o.landscape.optimizer, fmt_num(r.trained_loss));
+  if (write_error) return report_errors({write_error}, 0);
   std::cout << "wrote " << o.out << '\n';
   return 0;
 }

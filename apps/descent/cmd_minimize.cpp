@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 
 #include "args.hpp"
 #include "command.hpp"
+#include "descent/io/output_path.hpp"
 #include "descent/plot/race.hpp"
 #include "descent/plot/render.hpp"
 #include "descent/optim/minimize.hpp"
@@ -163,6 +165,7 @@ void print_human(const Task& task, const optim::Optimizer& optimizer,
 int run_minimize(const MinimizeArgs& a) {
   const Task task = make_task(a);
   if (!a.plot.empty()) plot::format_from_path(a.plot);  // a bad extension fails before the run
+  io::check_output_path({"--plot", a.plot}, {});
   auto optimizer = optim::make_optimizer(task.optimizer);
   auto schedule = optim::make_schedule(a.schedule, optimizer->lr(), task.steps);
   const optim::Jit jit = a.jit == "on" ? optim::Jit::on
@@ -192,8 +195,12 @@ int run_minimize(const MinimizeArgs& a) {
   // The summary (with its trace when asked) stays available for output below.
   RunSummary summary = optim::minimize(objective, task.start, *optimizer, schedule.get(), options);
   if (progress) std::fprintf(stderr, "\r    \r");
+  std::optional<Error> plot_error;
   if (!a.plot.empty()) {
-    plot::save_minimize_plot(a.plot, a.expression, task.formula, task.variables, {task.optimizer, summary});
+    plot_error = try_write([&] {
+      plot::save_minimize_plot(a.plot, a.expression, task.formula, task.variables,
+                               {task.optimizer, summary});
+    });
     if (!a.trace) summary.trace.clear();  // traced for the picture only
   }
 
@@ -206,7 +213,7 @@ int run_minimize(const MinimizeArgs& a) {
     }
     print_human(task, *optimizer, *schedule, rows, summary);
   }
-  return summary.reason == StopReason::diverged ? 3 : 0;
+  return report_errors({plot_error}, summary.reason == StopReason::diverged ? 3 : 0);
 }
 
 RunFn setup(CLI::App& sub) {

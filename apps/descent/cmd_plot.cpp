@@ -12,6 +12,7 @@
 #include "args.hpp"
 #include "command.hpp"
 #include "descent/core/error.hpp"
+#include "descent/io/output_path.hpp"
 #include "descent/plot/race.hpp"
 #include "descent/plot/render.hpp"
 #include "output.hpp"
@@ -67,6 +68,7 @@ nlohmann::json point_json(const std::vector<std::string>& variables, const Vec& 
 
 int run_plot(const PlotOptions& o) {
   plot::format_from_path(o.out);  // an unknown extension is an error before any work
+  io::check_output_path({"--out", o.out}, {});
   if (o.width < 16 || o.height < 16) throw_usage("--width and --height must be at least 16 px");
   if (o.levels < 1 || o.levels > 200) throw_usage("--levels must lie in [1, 200], got {}", o.levels);
   plot::RaceOptions options{.expr = o.expression, .optimizers = o.optimizers, .schedule = o.schedule,
@@ -82,7 +84,7 @@ int run_plot(const PlotOptions& o) {
     options.paths.range = to_range(o.range, target.variables);
   }
   const plot::RaceResult result = plot::race(options);
-  plot::save(result.figure, o.out);
+  const auto write_error = try_write([&] { plot::save(result.figure, o.out); });
 
   const auto& vars = result.target.variables;
   const plot::Panel& panel = result.figure.panels.front();
@@ -101,7 +103,7 @@ int run_plot(const PlotOptions& o) {
                                    {"reason", std::string(to_string(run.summary.reason))}});
     }
     std::cout << doc.dump(2) << '\n';
-    return 0;
+    return report_errors({write_error}, 0);
   }
   Table table({"optimizer", "steps", "f", "reason"});
   for (const auto& run : result.runs) {
@@ -109,6 +111,7 @@ int run_plot(const PlotOptions& o) {
                    std::string(to_string(run.summary.reason))});
   }
   table.print(std::cout);
+  if (write_error) return report_errors({write_error}, 0);
   std::cout << "wrote " << o.out << '\n';
   return 0;
 }

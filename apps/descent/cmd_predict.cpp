@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@
 #include "descent/core/error.hpp"
 #include "descent/io/csv.hpp"
 #include "descent/io/files.hpp"
+#include "descent/io/output_path.hpp"
 #include "descent/ml/checkpoint.hpp"
 #include "descent/ml/trainer.hpp"
 #include "output.hpp"
@@ -100,15 +102,21 @@ RunFn setup(CLI::App& sub) {
   sub.add_option("--out", a->out, "write the predictions CSV to FILE (atomically) instead of stdout");
   sub.add_flag("--json", a->json, "print one JSON document");
   return [a]() {
+    io::check_output_path({"--out", a->out},
+                          {{"--checkpoint", a->checkpoint}, {"--data", a->data}});
     const ml::Checkpoint checkpoint = ml::load_checkpoint(a->checkpoint);
     const ml::Predictions predictions = ml::predict(checkpoint, load_features(a->data, checkpoint));
-    if (!a->out.empty()) io::write_file_atomic(a->out, to_csv(checkpoint, predictions));
+    std::optional<Error> write_error;
+    if (!a->out.empty()) {
+      write_error =
+          try_write([&] { io::write_file_atomic(a->out, to_csv(checkpoint, predictions)); });
+    }
     if (a->json) {
       std::cout << to_json(checkpoint, predictions).dump(2) << '\n';
     } else if (a->out.empty()) {
       std::cout << to_csv(checkpoint, predictions);
     }
-    return 0;
+    return report_errors({write_error}, 0);
   };
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -10,11 +11,13 @@
 #include "args.hpp"
 #include "command.hpp"
 #include "descent/core/error.hpp"
+#include "descent/io/output_path.hpp"
 #include "descent/ml/checkpoint.hpp"
 #include "descent/ml/trainer.hpp"
 #include "descent/plot/render.hpp"
 #include "descent/plot/training_plot.hpp"
 #include "output.hpp"
+#include "signals.hpp"
 
 namespace descent::cli {
 namespace {
@@ -65,6 +68,16 @@ void fill_from_checkpoint(TrainArgs& a) {
   if (!*a.clip_value_flag) o.clip_value = saved.clip_value;
 }
 
+// Outputs are checked before the work: writable, and none is the data or another output. The
+// checkpoint may be the one resumed from (read whole first); the plot may not.
+void check_outputs(const TrainArgs& a) {
+  const auto& o = a.options;
+  if (!a.plot.empty()) plot::format_from_path(a.plot);  // a bad extension fails before training
+  io::check_output_path({"--checkpoint", o.checkpoint}, {{"--data", a.data}});
+  io::check_output_path({"--plot", a.plot}, {{"--data", a.data}, {"--resume", o.resume}},
+                        {{"--checkpoint", o.checkpoint}});
+}
+
 // "epoch 3/20 [########            ] 45/90" on stderr, redrawn in place.
 void draw_progress(std::int64_t epoch, std::int64_t epochs, std::int64_t done, std::int64_t total) {
   constexpr int kWidth = 24;
@@ -98,6 +111,7 @@ nlohmann::json to_json(const TrainArgs& a, const ml::TrainResult& r) {
                         {"best_epoch", r.best_epoch},
                         {"reason", std::string(to_string(r.reason))}};
   if (!r.message.empty()) doc["message"] = r.message;
+  if (r.reason == StopReason::stopped_by_callback) doc["signal"] = signal_name(stop_signal());
   return doc;
 }
 
@@ -115,9 +129,74 @@ void print_human(const TrainArgs& a, const ml::TrainResult& r) {
   table.print(std::cout);
   const std::string metric = cls ? fmt::format("test accuracy {:.2f}%", 100 * r.test_metric)
                                  : fmt::format("test R^2 {}", fmt_num(r.test_metric));
-  std::cout << fmt::format("{}: train loss {}, test loss {}, {}\n",
-                           r.reason == StopReason::diverged ? "diverged" : "done", fmt_num(r.train_loss),
+  const char* outcome = r.reason == StopReason::diverged              ? "diverged"
+                        : r.reason == StopReason::stopped_by_callback ? "interrupted"
+                                                                      : "done";
+  std::cout << fmt::format("{}: train loss {}, test loss {}, {}\n", outcome, fmt_num(r.train_loss),
                            fmt_num(r.test_loss), metric);
+}
+
+// On a stop by signal: what was kept, on stderr. Returns 128 + the signal, as a shell would.
+int report_interrupt(const TrainArgs& a, const ml::TrainResult& r) {
+  const int signal = stop_signal();
+  const std::int64_t epochs = r.history.epochs.empty() ? 0 : r.history.epochs.back().epoch;
+  std::string kept = "an epoch in progress is not kept";
+  if (!a.options.checkpoint.empty() && r.checkpoint_error.empty()) {
+    kept += fmt::format("; {} holds epoch {}: continue with --resume {}", a.options.checkpoint,
+                        epochs, a.options.checkpoint);
+  }
+  std::cout.flush();
+  std::cerr << fmt::format("descent: interrupted by {}: stopped after epoch {} of {} ({})\n",
+                           signal_name(signal), epochs, a.options.epochs, kept);
+  return 128 + signal;
+}
+
+int run_train(TrainArgs& a) {
+  auto& opts = a.options;
+  if (!opts.resume.empty()) fill_from_checkpoint(a);
+  opts.batch_size = parse_batch_size(a.batch_size);
+  opts.standardize = !a.no_standardize;
+  check_outputs(a);
+  const ml::LabeledData data = ml::load_labeled(a.data, {.target = a.target});
+
+  ml::TrainCallbacks callbacks;
+  callbacks.stop = request_graceful_stop();
+  const bool progress = stderr_is_terminal() && !a.json;
+  if (progress) {
+    callbacks.on_batch = [epochs = opts.epochs](std::int64_t epoch, std::int64_t done,
+                                                std::int64_t total) {
+      if (done == total || done % 8 == 0) draw_progress(epoch, epochs, done, total);
+    };
+  }
+  const ml::TrainResult result = ml::train(data, opts, callbacks);
+  if (progress) std::cerr << "\r\033[K" << std::flush;
+  std::optional<Error> plot_error;
+  if (!a.plot.empty()) {
+    plot_error = try_write([&] {
+      plot::save_training_plot(a.plot, result.history,
+                               fmt::format("{} on {}", result.model, a.data));
+    });
+  }
+
+  if (a.json) {
+    std::cout << to_json(a, result).dump(2) << '\n';
+  } else {
+    print_human(a, result);
+  }
+  // Precedence: the signal's status, then a write error's, then divergence.
+  const int interrupted =
+      result.reason == StopReason::stopped_by_callback ? report_interrupt(a, result) : 0;
+  std::optional<Error> checkpoint_error;
+  if (!result.checkpoint_error.empty())
+    checkpoint_error = Error(ErrorCode::io, result.checkpoint_error);
+  int status = 0;
+  if (result.reason == StopReason::diverged) {
+    std::cout.flush();
+    std::cerr << "descent: " << result.message << '\n';
+    status = 3;
+  }
+  status = report_errors({checkpoint_error, plot_error}, status);
+  return interrupted != 0 ? interrupted : status;
 }
 
 RunFn setup(CLI::App& sub) {
@@ -147,39 +226,7 @@ RunFn setup(CLI::App& sub) {
   sub.add_flag("--json", a->json, "print one JSON document");
   sub.add_option("--plot", a->plot, "also draw loss and accuracy per epoch to FILE (.svg, .png, .pdf)");
 
-  return [a]() {
-    auto& opts = a->options;
-    if (!opts.resume.empty()) fill_from_checkpoint(*a);
-    opts.batch_size = parse_batch_size(a->batch_size);
-    opts.standardize = !a->no_standardize;
-    if (!a->plot.empty()) plot::format_from_path(a->plot);  // a bad extension fails before training
-    const ml::LabeledData data = ml::load_labeled(a->data, {.target = a->target});
-
-    ml::TrainCallbacks callbacks;
-    const bool progress = stderr_is_terminal() && !a->json;
-    if (progress) {
-      callbacks.on_batch = [epochs = opts.epochs](std::int64_t epoch, std::int64_t done, std::int64_t total) {
-        if (done == total || done % 8 == 0) draw_progress(epoch, epochs, done, total);
-      };
-    }
-    const ml::TrainResult result = ml::train(data, opts, callbacks);
-    if (progress) std::cerr << "\r\033[K" << std::flush;
-    if (!a->plot.empty()) {
-      plot::save_training_plot(a->plot, result.history, fmt::format("{} on {}", result.model, a->data));
-    }
-
-    if (a->json) {
-      std::cout << to_json(*a, result).dump(2) << '\n';
-    } else {
-      print_human(*a, result);
-    }
-    if (result.reason == StopReason::diverged) {
-      std::cout.flush();
-      std::cerr << "descent: " << result.message << '\n';
-      return 3;
-    }
-    return 0;
-  };
+  return [a]() { return run_train(*a); };
 }
 
 const bool kRegistered = register_command({"train", "train a model on a data set (digits by default)", 60, setup});

@@ -14,6 +14,7 @@
 
 #include "command.hpp"
 #include "descent/core/error.hpp"
+#include "signals.hpp"
 
 namespace descent::cli {
 
@@ -82,7 +83,9 @@ int main(int argc, char** argv) {
   CLI::App app{"descent: gradient-based optimization, from a formula to a neural network"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "descent 0.1.0");
-  app.footer("Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 diverged.");
+  app.footer(
+      "Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 diverged, 130/143 train stopped by "
+      "SIGINT/SIGTERM.");
 
   auto commands = cli::registered_commands();
   std::sort(commands.begin(), commands.end(),
@@ -112,6 +115,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  cli::install_signal_handling();  // before the work starts any thread
   try {
     for (CLI::App* sub : app.get_subcommands()) {
       return runs.at(sub)();

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <iostream>
 
 #include <fmt/format.h>
 
@@ -20,6 +22,27 @@ nlohmann::json json_num(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   return value;
+}
+
+std::optional<Error> try_write(const std::function<void()>& write) {
+  try {
+    write();
+  } catch (const Error& e) {
+    return e;
+  }
+  return std::nullopt;
+}
+
+int report_errors(const std::vector<std::optional<Error>>& errors, int status) {
+  bool first = true;
+  for (const auto& error : errors) {
+    if (!error) continue;
+    std::cout.flush();
+    std::fprintf(stderr, "descent: error: %s\n", error->what());
+    if (first) status = exit_code(error->code());
+    first = false;
+  }
+  return status;
 }
 
 void Table::print(std::ostream& out) const {

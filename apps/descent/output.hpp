@@ -2,11 +2,15 @@
 // Example: Table t({"step", "x", "f"}); t.add_row({"0", "1", "4"}); t.print(std::cout);
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "descent/core/error.hpp"
 
 namespace descent::cli {
 
@@ -27,6 +31,15 @@ class Table {
   std::vector<std::string> header_;
   std::vector<std::vector<std::string>> rows_;
 };
+
+// A write that comes after the work (a picture of the run): its error is returned, so that the
+// results can still be printed before it.
+// Example: const auto failed = try_write([&] { plot::save(figure, out); });
+std::optional<Error> try_write(const std::function<void()>& write);
+
+// After the results: prints "descent: error: ..." for each error (stdout flushed first) and
+// returns the first one's exit status, or `status` when there is none.
+int report_errors(const std::vector<std::optional<Error>>& errors, int status);
 
 // True when stdout is a terminal (progress bars only then).
 bool stdout_is_terminal();

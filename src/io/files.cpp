@@ -1,53 +1,167 @@
 #include "descent/io/files.hpp"
 
 #include <fcntl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include <mutex>
+#include <set>
 
 #include "descent/core/error.hpp"
+#include "io/file_kind.hpp"
 
 namespace descent::io {
 namespace {
 
+[[noreturn]] void throw_write_error(const std::string& path, std::string_view why) {
+  throw Error(ErrorCode::io, fmt::format("cannot write '{}': {}", path, why));
+}
+
 [[noreturn]] void throw_write_error(const std::string& path, int err) {
-  throw Error(ErrorCode::io, fmt::format("cannot write '{}': {}", path, std::strerror(err)));
+  throw_write_error(path, std::strerror(err));
+}
+
+// The temporary files of the writes in progress (for discard_pending_writes). Never destroyed:
+// discard_pending_writes leaves the mutex locked for a process that is about to end.
+struct PendingWrites {
+  std::mutex mutex;
+  std::set<std::string> paths;
+};
+PendingWrites& pending() {
+  static auto* writes = new PendingWrites;
+  return *writes;
+}
+
+// Six random characters: a temporary name nobody can guess (O_EXCL still decides).
+std::string random_tag() {
+  static constexpr char kAlphabet[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  static std::atomic<std::uint64_t> counter{0};
+  std::uint64_t bits = 0;
+  if (::getrandom(&bits, sizeof bits, GRND_NONBLOCK) != static_cast<ssize_t>(sizeof bits)) {
+    bits = (static_cast<std::uint64_t>(::getpid()) << 32) ^ counter.fetch_add(1) ^
+           static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  }
+  std::string tag;
+  for (int i = 0; i < 6; ++i, bits /= 62) tag += kAlphabet[bits % 62];
+  return tag;
+}
+
+// 0, or the errno of the failed write.
+int write_all(int fd, std::string_view bytes) {
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    written += static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+// Character devices and pipes are written where they are; O_NONBLOCK makes a pipe without a
+// reader an error (ENXIO) instead of a wait, and fstat catches a swap after the caller's stat.
+void write_in_place(const std::string& path, std::string_view bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0 && errno == ENXIO) throw_write_error(path, "a pipe with no reader");
+  if (fd < 0) throw_write_error(path, errno);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+    ::close(fd);
+    throw_write_error(path, "it changed from a device or pipe to another kind of file");
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  int err = write_all(fd, bytes);
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err != 0) throw_write_error(path, err);
+}
+
+// Creates "target.XXXXXX.tmp" exclusively (never through a link) and registers it as pending.
+int create_temp(const std::string& target, mode_t mode, std::string& temp) {
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    temp = target + "." + random_tag() + ".tmp";
+    const std::lock_guard lock(pending().mutex);
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd >= 0) {
+      pending().paths.insert(temp);
+      return fd;
+    }
+    if (errno != EEXIST) return -1;
+  }
+  errno = EEXIST;
+  return -1;
+}
+
+// Renames (or, when `keep` is false, removes) a registered temporary file.
+int finish_temp(const std::string& temp, const std::string& target, bool keep) {
+  const std::lock_guard lock(pending().mutex);
+  pending().paths.erase(temp);
+  if (keep && std::rename(temp.c_str(), target.c_str()) == 0) return 0;
+  const int err = errno;
+  ::unlink(temp.c_str());
+  return err;
+}
+
+// `target` is a regular file (`existing` holds its stat) or does not exist yet.
+void replace_file(const std::string& path, const std::string& target, const struct stat* existing,
+                  std::string_view bytes) {
+  const mode_t mode = existing != nullptr ? (existing->st_mode & 0777) : 0644;
+  std::string temp;
+  const int fd = create_temp(target, mode, temp);
+  if (fd < 0) throw_write_error(path, errno);
+  int err = write_all(fd, bytes);
+  // The replaced file's exact mode (the umask narrowed the one given to open); then fsync, so
+  // that after a crash the rename never points at an empty file.
+  if (err == 0 && existing != nullptr && ::fchmod(fd, mode) != 0) err = errno;
+  if (err == 0 && ::fsync(fd) != 0) err = errno;
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err == 0) {
+    err = finish_temp(temp, target, true);  // renamed, or removed when rename failed
+  } else {
+    finish_temp(temp, target, false);
+  }
+  if (err != 0) throw_write_error(path, err);
 }
 
 }  // namespace
 
 void write_file_atomic(const std::string& path, std::string_view bytes) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw_write_error(path, errno);
-  std::size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw_write_error(path, err);
-    }
-    written += static_cast<std::size_t>(n);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno != ENOENT) throw_write_error(path, errno);
+    struct stat link {};
+    if (::lstat(path.c_str(), &link) == 0)
+      throw_write_error(path, "a symbolic link to a missing file");
+    return replace_file(path, path, nullptr, bytes);
   }
-  // fsync so that after a crash the rename never points at an empty file.
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    throw_write_error(path, err);
+  if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) return write_in_place(path, bytes);
+  if (!S_ISREG(st.st_mode))
+    throw_write_error(path, fmt::format("it is {}", detail::kind_of(st.st_mode)));
+  struct stat link {};
+  if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+    // Replace the file the link names, not the link.
+    char* real = ::realpath(path.c_str(), nullptr);
+    if (real == nullptr) throw_write_error(path, errno);
+    const std::string target = real;
+    std::free(real);
+    return replace_file(path, target, &st, bytes);
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    throw_write_error(path, err);
-  }
+  replace_file(path, path, &st, bytes);
+}
+
+void discard_pending_writes() {
+  pending().mutex.lock();  // held until the process ends: no new temporary file appears
+  for (const std::string& temp : pending().paths) ::unlink(temp.c_str());
+  pending().paths.clear();
 }
 
 std::string read_file(const std::string& path) {

@@ -154,7 +154,12 @@ void TrainingRun<T>::resume(const Checkpoint& saved, const std::string& path) {
   check_same("parameter count", fmt::format("{}", saved.num_params), fmt::format("{}", state_.num_params), path);
   check_same("dtype", saved.double_precision ? "float64" : "float32",
              state_.double_precision ? "float64" : "float32", path);
-  // Everything is checked; load into temporaries first so a failure leaves nothing half-set.
+  restore(saved);
+}
+
+template <typename T>
+void TrainingRun<T>::restore(const Checkpoint& saved) {
+  // Load into temporaries first so a failure leaves nothing half-set.
   Rng rng;
   rng.load(saved.rng_state);
   optimizer_->load_state(saved.optimizer_state);
@@ -171,11 +176,17 @@ void TrainingRun<T>::resume(const Checkpoint& saved, const std::string& path) {
 
 template <typename T>
 TrainResult TrainingRun<T>::run() {
-  while (epoch_ < options_.epochs) {
+  while (epoch_ < options_.epochs && !stop_requested()) {
     const auto start = Clock::now();
+    Checkpoint epoch_start;
+    if (callbacks_.stop != nullptr) epoch_start = snapshot();  // to undo an interrupted epoch
     EpochRecord record;
     record.epoch = epoch_ + 1;
     record.train_loss = train_epoch(record.epoch);
+    if (stopped_) {
+      restore(epoch_start);
+      break;
+    }
     record.train_seconds = seconds_since(start);
     if (!std::isfinite(record.train_loss) || !params_finite()) return diverged(record.epoch);
     std::tie(record.test_loss, record.test_metric) = evaluate(test_x_, test_y_);
@@ -188,10 +199,13 @@ TrainResult TrainingRun<T>::run() {
       best_epoch_ = record.epoch;
       best_params_.assign(net_.params().begin(), net_.params().end());
     }
-    if (!options_.checkpoint.empty()) save_checkpoint(options_.checkpoint, snapshot());
+    write_checkpoint();
     if (callbacks_.on_epoch) callbacks_.on_epoch(record);
   }
+  const bool stopped = epoch_ < options_.epochs;  // by callbacks.stop
+  if (stopped && checkpoint_epoch_ != epoch_) write_checkpoint();
   TrainResult result = base_result();
+  if (stopped) result.reason = StopReason::stopped_by_callback;
   if (!history_.epochs.empty()) {
     const auto& last = history_.epochs.back();
     result.train_loss = last.train_loss;
@@ -257,8 +271,27 @@ double TrainingRun<T>::train_epoch(std::int64_t epoch) {
     optimizer_->step(net_.params(), std::span<const T>(net_.grad()));
     schedule_->step(*optimizer_);
     if (callbacks_.on_batch) callbacks_.on_batch(epoch, b + 1, batches);
+    if (b + 1 < batches && stop_requested()) {
+      stopped_ = true;
+      return kNaN;
+    }
   }
   return total / static_cast<double>(train_x_.rows());
+}
+
+template <typename T>
+void TrainingRun<T>::write_checkpoint() {
+  if (options_.checkpoint.empty()) return;
+  try {
+    save_checkpoint(options_.checkpoint, snapshot());
+    checkpoint_error_.clear();
+    checkpoint_epoch_ = epoch_;
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::io) throw;
+    checkpoint_error_ = checkpoint_epoch_ >= 0 ? fmt::format("{} (it still holds epoch {})",
+                                                             e.what(), checkpoint_epoch_)
+                                               : std::string(e.what());
+  }
 }
 
 template <typename T>
@@ -363,6 +396,7 @@ TrainResult TrainingRun<T>::base_result() const {
   result.train_rows = train_x_.rows();
   result.test_rows = test_x_.rows();
   result.best_epoch = best_epoch_;
+  result.checkpoint_error = checkpoint_error_;
   return result;
 }
 

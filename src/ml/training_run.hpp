@@ -56,8 +56,17 @@ class TrainingRun {
  private:
   void describe(const LabeledData& data, const Standardizer& z);
 
+  // The state of `saved` (already checked to belong to this run).
+  void restore(const Checkpoint& saved);
+
   // One pass over the training set; returns the mean of the minibatch losses (NaN on divergence).
+  // Returns early, with stopped_ set, when callbacks.stop asks.
   double train_epoch(std::int64_t epoch);
+
+  bool stop_requested() const { return callbacks_.stop != nullptr && callbacks_.stop->load(); }
+
+  // Writes options.checkpoint (when set); an io failure is kept in checkpoint_error_.
+  void write_checkpoint();
 
   Network<T>& part_net(int part);
 
@@ -96,6 +105,9 @@ class TrainingRun {
   double best_loss_ = std::numeric_limits<double>::infinity();
   std::int64_t best_epoch_ = 0;
   std::int64_t epoch_ = 0;
+  bool stopped_ = false;
+  std::string checkpoint_error_;
+  std::int64_t checkpoint_epoch_ = -1;  // the epoch of the last checkpoint written
   Index diverged_batch_ = 0;
   double diverged_loss_ = 0.0;
 };

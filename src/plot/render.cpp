@@ -2,15 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
 
 #include "descent/core/error.hpp"
+#include "descent/io/files.hpp"
 #include "descent/plot/layout.hpp"
 #include "painter.hpp"
 
@@ -46,12 +44,7 @@ std::string xml_escape(const std::string& text) {
 }
 
 // Cairo writes text as glyph outlines; add the words as <title> and <desc> after the root tag.
-void annotate_svg(const std::string& path, const std::string& title, const RenderReport& report) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  in.close();
-  std::string svg = buffer.str();
+void annotate_svg(std::string& svg, const std::string& title, const RenderReport& report) {
   const auto root = svg.find("<svg");
   const auto end = root == std::string::npos ? root : svg.find('>', root);
   if (end == std::string::npos) throw Error(ErrorCode::internal, "cairo wrote an SVG without a root element");
@@ -59,9 +52,16 @@ void annotate_svg(const std::string& path, const std::string& title, const Rende
   for (const auto& t : report.texts) notes += fmt::format("\n{}", xml_escape(t));
   notes += "\n</desc>";
   svg.insert(end + 1, notes);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << svg;
-  if (!out) throw Error(ErrorCode::io, "cannot write '" + path + "'");
+}
+
+// Cairo's stream callback: appends to a std::string (closure). Never throws into C.
+cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned int length) {
+  try {
+    static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+    return CAIRO_STATUS_SUCCESS;
+  } catch (...) {
+    return CAIRO_STATUS_NO_MEMORY;
+  }
 }
 
 void draw(cairo_t* cr, const Figure& figure, RenderReport& report) {
@@ -74,9 +74,20 @@ void draw(cairo_t* cr, const Figure& figure, RenderReport& report) {
 
 void check(cairo_status_t status, const std::string& path) {
   if (status != CAIRO_STATUS_SUCCESS) {
-    std::remove((path + ".tmp").c_str());
     throw Error(ErrorCode::io, "cannot write '" + path + "': " + cairo_status_to_string(status));
   }
+}
+
+cairo_surface_t* create_surface(Format format, const Figure& figure, std::string& bytes) {
+  switch (format) {
+    case Format::svg:
+      return cairo_svg_surface_create_for_stream(append_bytes, &bytes, figure.width, figure.height);
+    case Format::pdf:
+      return cairo_pdf_surface_create_for_stream(append_bytes, &bytes, figure.width, figure.height);
+    case Format::png:
+      break;
+  }
+  return cairo_image_surface_create(CAIRO_FORMAT_ARGB32, figure.width, figure.height);
 }
 
 }  // namespace
@@ -86,16 +97,10 @@ RenderReport save(const Figure& figure, const std::string& path) {
   if (figure.width < 16 || figure.height < 16 || figure.width > 20000 || figure.height > 20000) {
     throw_usage("figure size {}x{} px is out of range (16 to 20000)", figure.width, figure.height);
   }
-  const std::string tmp = path + ".tmp";
+  // The picture is made in memory, then written like every file (io::write_file_atomic).
+  std::string bytes;
   RenderReport report;
-  cairo_surface_t* surface = nullptr;
-  switch (format) {
-    case Format::svg: surface = cairo_svg_surface_create(tmp.c_str(), figure.width, figure.height); break;
-    case Format::pdf: surface = cairo_pdf_surface_create(tmp.c_str(), figure.width, figure.height); break;
-    case Format::png:
-      surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, figure.width, figure.height);
-      break;
-  }
+  cairo_surface_t* surface = create_surface(format, figure, bytes);
   const cairo_status_t surface_status = cairo_surface_status(surface);
   if (surface_status != CAIRO_STATUS_SUCCESS) {
     cairo_surface_destroy(surface);
@@ -104,21 +109,18 @@ RenderReport save(const Figure& figure, const std::string& path) {
   cairo_t* cr = cairo_create(surface);
   cairo_set_antialias(cr, CAIRO_ANTIALIAS_BEST);
   draw(cr, figure, report);
-  const cairo_status_t draw_status = cairo_status(cr);
+  cairo_status_t status = cairo_status(cr);
   cairo_destroy(cr);
-  cairo_status_t status = draw_status;
   if (status == CAIRO_STATUS_SUCCESS && format == Format::png) {
-    status = cairo_surface_write_to_png(surface, tmp.c_str());
+    status = cairo_surface_write_to_png_stream(surface, append_bytes, &bytes);
   }
+  // Finishing writes a PDF's or SVG's last bytes; its status says whether they all arrived.
   cairo_surface_finish(surface);
   if (status == CAIRO_STATUS_SUCCESS) status = cairo_surface_status(surface);
   cairo_surface_destroy(surface);
   check(status, path);
-  if (format == Format::svg) annotate_svg(tmp, figure.title, report);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw Error(ErrorCode::io, "cannot write '" + path + "': rename failed");
-  }
+  if (format == Format::svg) annotate_svg(bytes, figure.title, report);
+  io::write_file_atomic(path, bytes);
   return report;
 }
 

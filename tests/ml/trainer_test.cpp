@@ -1,6 +1,7 @@
 // The training loop on small synthetic problems: learning, determinism, resume, divergence.
 #include "descent/ml/trainer.hpp"
 
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -125,6 +126,45 @@ TEST(Train, ResumeEqualsUninterruptedRunBitForBit) {
     EXPECT_EQ(resumed.history.epochs[e].test_loss, whole.history.epochs[e].test_loss);
     EXPECT_EQ(resumed.history.epochs[e].lr, whole.history.epochs[e].lr);
   }
+}
+
+// A stop request (a signal's flag in the CLI) read after every batch.
+TEST(Train, AStopRequestUndoesThePartialEpochAndWritesTheCheckpoint) {
+  const std::string path = temp_path("stopped.ckpt");
+  TrainOptions options{.model = "mlp(hidden=[8])",
+                       .optimizer = "adam(lr=0.01)",
+                       .batch_size = 16,
+                       .epochs = 4,
+                       .seed = 9,
+                       .checkpoint = path};
+  std::atomic<bool> stop{false};
+  TrainCallbacks callbacks;
+  callbacks.stop = &stop;
+  callbacks.on_batch = [&](std::int64_t epoch, std::int64_t done, std::int64_t) {
+    if (epoch == 3 && done == 2) stop = true;
+  };
+  const TrainResult stopped = train(blobs(), options, callbacks);
+  options.epochs = 2;
+  options.checkpoint.clear();
+  const TrainResult two = train(blobs(), options);
+
+  EXPECT_EQ(stopped.reason, StopReason::stopped_by_callback);
+  EXPECT_EQ(stopped.history.epochs.size(), 2u);
+  EXPECT_EQ(stopped.final_state.params, two.final_state.params);  // epoch 3's two batches undone
+  const Checkpoint saved = load_checkpoint(path);
+  std::remove(path.c_str());
+  EXPECT_EQ(saved.epoch, 2);
+  EXPECT_EQ(saved.params, two.final_state.params);
+  EXPECT_EQ(saved.optimizer_state, two.final_state.optimizer_state);
+  EXPECT_EQ(saved.rng_state, two.final_state.rng_state);
+}
+
+TEST(Train, AFailedCheckpointWriteIsReportedAndTheRunGoesOn) {
+  const TrainResult r = train(
+      blobs(), {.model = "softmax", .epochs = 3, .checkpoint = temp_path("no/such/dir/c.ckpt")});
+  EXPECT_EQ(r.history.epochs.size(), 3u);
+  EXPECT_EQ(r.reason, StopReason::max_steps);
+  EXPECT_NE(r.checkpoint_error.find("cannot write"), std::string::npos) << r.checkpoint_error;
 }
 
 TEST(Train, DataParallelStepsAreDeterministicAndAgreeWithOneThread) {

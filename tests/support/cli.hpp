@@ -40,15 +40,18 @@ inline std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-// Runs DESCENT_CLI_PATH with `args`, stdin from /dev/null.
-inline CliResult run_cli(const std::vector<std::string>& args) {
+// Runs DESCENT_CLI_PATH with `args`, stdin from /dev/null. `shell_setup` runs first in the same
+// shell, for limits the binary inherits: "trap '' XFSZ; ulimit -f 16" (a full disk at 8 KiB).
+inline CliResult run_cli(const std::vector<std::string>& args,
+                         const std::string& shell_setup = "") {
   char out_path[] = "/tmp/descent_cli_out_XXXXXX";
   char err_path[] = "/tmp/descent_cli_err_XXXXXX";
   const int out_fd = mkstemp(out_path);
   const int err_fd = mkstemp(err_path);
   close(out_fd);
   close(err_fd);
-  std::string command = shell_quote(DESCENT_CLI_PATH);
+  std::string command = shell_setup.empty() ? std::string() : shell_setup + "; exec ";
+  command.append(shell_quote(DESCENT_CLI_PATH));
   for (const auto& a : args) command.append(" ").append(shell_quote(a));
   command.append(" </dev/null >").append(out_path).append(" 2>").append(err_path);
   const int status = std::system(command.c_str());

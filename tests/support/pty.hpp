@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,9 +24,14 @@ struct PtyResult {
   std::string output;     // everything written to the terminal
 };
 
+// Called with the child's pid and everything it wrote so far, after every read: to act on what
+// it printed (send it a signal once its progress shows an epoch has ended).
+using PtyWatcher = std::function<void(pid_t pid, const std::string& output)>;
+
 // Runs DESCENT_CLI_PATH with `args` on a new pseudo-terminal; gives up after `timeout`.
 inline PtyResult run_cli_in_pty(const std::vector<std::string>& args,
-                                std::chrono::seconds timeout = std::chrono::seconds(120)) {
+                                std::chrono::seconds timeout = std::chrono::seconds(120),
+                                const PtyWatcher& watch = nullptr) {
   // argv is built before fork: the child only calls async-signal-safe functions.
   std::vector<std::string> words{DESCENT_CLI_PATH};
   words.insert(words.end(), args.begin(), args.end());
@@ -57,6 +63,7 @@ inline PtyResult run_cli_in_pty(const std::vector<std::string>& args,
     const ssize_t n = read(master, buffer, sizeof buffer);
     if (n > 0) {
       result.output.append(buffer, static_cast<std::size_t>(n));
+      if (watch) watch(pid, result.output);
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else {

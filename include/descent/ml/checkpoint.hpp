@@ -74,7 +74,7 @@ std::string encode_checkpoint(const Checkpoint& checkpoint);
 // checksum, a truncated file, or sizes that disagree; nothing is half-loaded.
 Checkpoint decode_checkpoint(std::string_view bytes, std::string_view source);
 
-// Writes atomically (path.tmp, then rename): the file is whole or absent. Throws io on failure.
+// Writes atomically (io::write_file_atomic): the file is whole or absent. Throws io on failure.
 void save_checkpoint(const std::string& path, const Checkpoint& checkpoint);
 // Reads and decodes; a missing file is bad_input.
 Checkpoint load_checkpoint(const std::string& path);

@@ -3,6 +3,7 @@
 // Example: TrainResult r = train(data, {.model = "softmax", .optimizer = "adam(lr=0.01)", .epochs = 10});
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -35,6 +36,11 @@ struct TrainCallbacks {
   std::function<void(std::int64_t epoch, std::int64_t done, std::int64_t total)> on_batch;
   // After every epoch's evaluation.
   std::function<void(const EpochRecord& record)> on_epoch;
+  // Read after every batch (a signal handler's flag, say; train never installs one). Once true,
+  // the run stops: an epoch in progress is undone, so that the state is the last whole epoch's
+  // (resuming from it gives the uninterrupted run's result), the checkpoint is written, and the
+  // result returns with reason stopped_by_callback.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct TrainResult {
@@ -52,6 +58,10 @@ struct TrainResult {
   double test_metric = 0.0;    // accuracy or R^2
   StopReason reason = StopReason::max_steps;
   std::string message;         // set when the run diverged (with advice)
+  // Set when the last attempt to write options.checkpoint failed (the io error's message; the
+  // file, if any, still holds an earlier whole checkpoint). A failed write does not stop the
+  // run: the results are returned, and the next epoch tries again.
+  std::string checkpoint_error;
   std::int64_t best_epoch = 0;
   Checkpoint final_state;      // the state at the end (the best one after divergence)
 };

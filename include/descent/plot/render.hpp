@@ -1,5 +1,5 @@
-// Rendering a Figure through Cairo to SVG, PNG or PDF, chosen by the file's extension, written
-// atomically (path.tmp, then rename). Example: save(fig, "rosenbrock.png");
+// Rendering a Figure through Cairo to SVG, PNG or PDF, chosen by the file's extension: drawn in
+// memory, then written by io::write_file_atomic. Example: save(fig, "rosenbrock.png");
 #pragma once
 
 #include <string>
