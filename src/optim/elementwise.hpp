@@ -90,6 +90,7 @@ class ByteWriter {
 
 class ByteReader {
  public:
+  // `who` is copied: callers pass temporaries such as this->name().
   ByteReader(std::string_view bytes, std::string_view who) : bytes_(bytes), who_(who) {}
   std::string text() {
     const auto n = i64();
@@ -139,7 +140,7 @@ class ByteReader {
     pos_ += bytes;
   }
   std::string_view bytes_;
-  std::string_view who_;
+  std::string who_;
   std::size_t pos_ = 0;
 };
 
