@@ -86,7 +86,9 @@ InputFile::~InputFile() {
 
 void InputFile::fill(std::size_t n, bool text) {
   constexpr std::size_t kChunk = std::size_t{1} << 16;
-  while (!at_end_ && bytes_.size() < n) {
+  while (true) {
+    if (text) check_text();
+    if (at_end_ || bytes_.size() >= n) return;
     const std::size_t old = bytes_.size();
     // One byte past the limit is read to tell a file at the limit from a bigger one.
     const std::size_t want =
@@ -105,7 +107,9 @@ void InputFile::fill(std::size_t n, bool text) {
                   format_size(max_bytes_));
     }
   }
-  if (!text) return;
+}
+
+void InputFile::check_text() {
   const void* nul = std::memchr(bytes_.data() + checked_, '\0', bytes_.size() - checked_);
   if (nul != nullptr) {
     throw_input("'{}' holds a NUL byte at offset {}: it is not a text file", path_,
