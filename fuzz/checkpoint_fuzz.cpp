@@ -1,12 +1,12 @@
 // libFuzzer target for the checkpoint loader. The input is a checkpoint's body (after the magic,
 // before the CRC): the target adds both, so that the fuzzer reaches the field checks instead of
 // stopping at the checksum. Anything accepted must re-encode to the same bytes and predict one row.
+#include <zlib.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <zlib.h>
 
 #include "descent/core/error.hpp"
 #include "descent/ml/checkpoint.hpp"

@@ -30,7 +30,8 @@ struct PredictArgs {
 std::string missing_names(const io::Table& table, const ml::Checkpoint& c) {
   std::string missing;
   for (const auto& name : c.feature_names) {
-    if (std::find(table.columns.begin(), table.columns.end(), name) != table.columns.end()) continue;
+    if (std::find(table.columns.begin(), table.columns.end(), name) != table.columns.end())
+      continue;
     missing += fmt::format("{}'{}'", missing.empty() ? "" : ", ", name);
   }
   return missing;
@@ -45,12 +46,15 @@ RowMat feature_columns(const io::Table& table, const ml::Checkpoint& c, const st
   if (table.header && !c.feature_names.empty()) {
     const std::string missing = missing_names(table, c);
     if (!missing.empty()) {
-      throw_input("{}: the model's features {} are not among the file's columns; its header must "
-                  "name all {} features the model was trained on (or leave the header out and give "
-                  "them in training order)", source, missing, inputs);
+      throw_input(
+          "{}: the model's features {} are not among the file's columns; its header must "
+          "name all {} features the model was trained on (or leave the header out and give "
+          "them in training order)",
+          source, missing, inputs);
     }
     for (const auto& name : c.feature_names) {
-      picked.push_back(std::find(table.columns.begin(), table.columns.end(), name) - table.columns.begin());
+      picked.push_back(std::find(table.columns.begin(), table.columns.end(), name) -
+                       table.columns.begin());
     }
   } else {
     if (table.values.cols() != inputs && table.values.cols() != inputs + 1) {
@@ -67,7 +71,8 @@ RowMat feature_columns(const io::Table& table, const ml::Checkpoint& c, const st
 RowMat load_features(const std::string& data, const ml::Checkpoint& c) {
   if (std::filesystem::exists(data)) {
     const io::Table table = io::read_csv(data);
-    if (table.header) std::cerr << "descent: note: " << data << ": the first row is read as the header\n";
+    if (table.header)
+      std::cerr << "descent: note: " << data << ": the first row is read as the header\n";
     return feature_columns(table, c, data);
   }
   // Not a file: a built-in data set by name (all of its rows).

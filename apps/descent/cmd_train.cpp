@@ -127,7 +127,8 @@ RunFn setup(CLI::App& sub) {
   auto& o = a->options;
   a->data_flag = sub.add_option("--data", a->data, "built-in data set (digits, iris, breast_cancer, wine, diabetes, "
                                                    "fashion-mnist) or a CSV / IDX file")->capture_default_str();
-  a->target_flag = sub.add_option("--target", a->target, "CSV target column (name or 0-based index; default: the last)");
+  a->target_flag = sub.add_option("--target", a->target,
+                                  "CSV target column (name or 0-based index; default: the last)");
   a->model_flag = sub.add_option("--model", o.model, "linear, logistic, softmax, mlp(hidden=[64], activation=relu), "
                                                      "cnn(channels=[8,16], kernel=3, hidden=64); default: by data set");
   a->optimizer_flag = sub.add_option("--optimizer", o.optimizer, "a first-order optimizer spec, e.g. adam(lr=0.001, weight_decay=1e-4); default: adam "

@@ -59,8 +59,8 @@ void Rng::load(const std::string& state) {
   char* end = nullptr;
   const double spare = std::strtod(spare_text.c_str(), &end);
   in >> std::ws;  // nothing may follow
-  if (!read || !in.eof() || (has_spare != 0 && has_spare != 1) || spare_text.empty() || *end != '\0' ||
-      !std::isfinite(spare)) {
+  if (!read || !in.eof() || (has_spare != 0 && has_spare != 1) || spare_text.empty() ||
+      *end != '\0' || !std::isfinite(spare)) {
     throw Error(ErrorCode::bad_input, "random number generator state is malformed");
   }
   engine_ = engine;

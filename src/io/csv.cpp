@@ -177,8 +177,9 @@ Index text_column_index(const std::string& spec, std::size_t width) {
 // Whether the first record is a header (see CsvOptions::header). `after` reads on from it.
 bool looks_like_header(const std::vector<Field>& first, RecordReader after,
                        const std::string& text_column) {
-  const auto named = std::find_if(first.begin(), first.end(),
-                                  [&](const Field& f) { return f.text == text_column && is_text(f); });
+  const auto named = std::find_if(first.begin(), first.end(), [&](const Field& f) {
+    return f.text == text_column && is_text(f);
+  });
   if (!text_column.empty() && named != first.end()) return true;  // it names the text column
   const Index text_index = text_column_index(text_column, first.size());
   bool other_text = false, label_text = false;
@@ -208,8 +209,9 @@ void check_no_nul(std::string_view text, std::string_view source) {
   const void* nul = std::memchr(text.data(), '\0', text.size());
   if (nul == nullptr) return;
   const auto offset = static_cast<std::size_t>(static_cast<const char*>(nul) - text.data());
-  throw_input("{}:{}: a NUL byte: this is binary data, not CSV text", source,
-              std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n') + 1);
+  throw_input(
+      "{}:{}: a NUL byte: this is binary data, not CSV text", source,
+      std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n') + 1);
 }
 
 Index resolve_text_column(const std::string& spec, const std::vector<std::string>& columns,

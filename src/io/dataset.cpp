@@ -271,9 +271,10 @@ Dataset load_fashion_mnist() {
 Dataset load_idx_dataset(const std::string& path, const std::string& bytes) {
   IdxArray images = parse_idx(bytes, path);
   if (images.shape.size() != 3) {
-    throw_input("{}: an IDX array of rank {} ({}); a data set needs the images file (rank 3: n x "
-                "height x width) with its labels file beside it",
-                path, images.shape.size(), shape_text(images));
+    throw_input(
+        "{}: an IDX array of rank {} ({}); a data set needs the images file (rank 3: n x "
+        "height x width) with its labels file beside it",
+        path, images.shape.size(), shape_text(images));
   }
   const std::string labels_file = labels_path_for(path);
   if (labels_file == path || !std::filesystem::exists(labels_file)) {
@@ -399,7 +400,8 @@ bool looks_like_idx(const std::string& path, std::string_view head) {
   if (!head.empty() && head[0] == 0) return true;
   const std::string name = std::filesystem::path(path).filename().string();
   for (std::size_t at = name.find("idx"); at != std::string::npos; at = name.find("idx", at + 1)) {
-    if (at + 3 == name.size() || std::isdigit(static_cast<unsigned char>(name[at + 3]))) return true;
+    if (at + 3 == name.size() || std::isdigit(static_cast<unsigned char>(name[at + 3])))
+      return true;
   }
   return name.find("ubyte") != std::string::npos;
 }

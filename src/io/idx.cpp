@@ -18,13 +18,20 @@ std::uint32_t big_endian_u32(const unsigned char* p) {
 // IDX element types by their code (the third magic byte).
 std::string_view idx_type_name(unsigned code) {
   switch (code) {
-    case 0x08: return "unsigned byte";
-    case 0x09: return "signed byte";
-    case 0x0B: return "short";
-    case 0x0C: return "int";
-    case 0x0D: return "float";
-    case 0x0E: return "double";
-    default: return "no IDX type";
+    case 0x08:
+      return "unsigned byte";
+    case 0x09:
+      return "signed byte";
+    case 0x0B:
+      return "short";
+    case 0x0C:
+      return "int";
+    case 0x0D:
+      return "float";
+    case 0x0E:
+      return "double";
+    default:
+      return "no IDX type";
   }
 }
 
@@ -36,21 +43,23 @@ std::uint64_t idx_file_size(std::string_view head, std::string_view source_name)
   }
   // Magic: two zero bytes, the element type (0x08 = unsigned byte), the rank.
   if (p[0] != 0 || p[1] != 0) {
-    throw_input("{}: IDX header: magic number 0x{:08x} does not start with two zero bytes; not "
-                "an IDX file",
-                source_name, big_endian_u32(p));
+    throw_input(
+        "{}: IDX header: magic number 0x{:08x} does not start with two zero bytes; not "
+        "an IDX file",
+        source_name, big_endian_u32(p));
   }
   if (p[2] != 0x08) {
-    throw_input("{}: IDX header: element type 0x{:02x} ({}) is not supported; only unsigned "
-                "bytes (0x08)",
-                source_name, p[2], idx_type_name(p[2]));
+    throw_input(
+        "{}: IDX header: element type 0x{:02x} ({}) is not supported; only unsigned "
+        "bytes (0x08)",
+        source_name, p[2], idx_type_name(p[2]));
   }
   const std::size_t rank = p[3];
   if (rank == 0) throw_input("{}: IDX header: rank 0 (no dimensions)", source_name);
   const std::size_t header = 4 + 4 * rank;
   if (head.size() < header) {
-    throw_input("{}: IDX header: rank {} needs {} header bytes, the file has {}", source_name,
-                rank, header, head.size());
+    throw_input("{}: IDX header: rank {} needs {} header bytes, the file has {}", source_name, rank,
+                header, head.size());
   }
   std::uint64_t count = 1;
   for (std::size_t k = 0; k < rank; ++k) {

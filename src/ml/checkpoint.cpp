@@ -1,10 +1,10 @@
 #include "descent/ml/checkpoint.hpp"
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <bit>
 #include <cstring>
-
-#include <zlib.h>
 
 #include "descent/core/error.hpp"
 #include "descent/io/files.hpp"
@@ -193,8 +193,8 @@ Checkpoint decode_checkpoint(std::string_view bytes, std::string_view source) {
   Checkpoint c;
   c.version = r.number<std::uint32_t>();
   if (c.version < 1 || c.version > Checkpoint::kVersion) {
-    r.fail(fmt::format("version {} is not supported (this build reads versions 1 to {})",
-                       c.version, Checkpoint::kVersion));
+    r.fail(fmt::format("version {} is not supported (this build reads versions 1 to {})", c.version,
+                       Checkpoint::kVersion));
   }
   for (auto* text : {&c.model, &c.optimizer, &c.schedule, &c.data}) *text = r.blob();
   if (c.version >= 2) {

@@ -1,11 +1,11 @@
 // validate_checkpoint: every field of a decoded checkpoint checked against its range and the
 // other fields, so that a crafted (CRC-valid) file is refused with the field's name instead of
 // training or predicting from nonsense.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstring>
 #include <span>
-
-#include <fmt/format.h>
 
 #include "descent/core/error.hpp"
 #include "descent/core/rng.hpp"
@@ -111,8 +111,8 @@ void check_model(const Checkpoint& c, const FieldCheck& check) {
                                      c.num_params, param_bytes));
   }
   if (!c.best_params.empty() && c.best_params.size() != param_bytes) {
-    check.fail("best_params", fmt::format("{} bytes; {} parameters need {}",
-                                          c.best_params.size(), c.num_params, param_bytes));
+    check.fail("best_params", fmt::format("{} bytes; {} parameters need {}", c.best_params.size(),
+                                          c.num_params, param_bytes));
   }
   if (double_precision) {
     check.finite("params", as_values<double>(c.params));
@@ -151,8 +151,8 @@ void check_optimizer(const Checkpoint& c, const FieldCheck& check) {
   }
   const std::int64_t size = optimizer->state_size();
   if (size != -1 && size != c.num_params) {
-    check.fail("optimizer_state", fmt::format("sized for {} parameters, the model has {}", size,
-                                              c.num_params));
+    check.fail("optimizer_state",
+               fmt::format("sized for {} parameters, the model has {}", size, c.num_params));
   }
   try {
     (void)optim::make_schedule(c.schedule, optimizer->lr());
@@ -173,8 +173,9 @@ void check_epoch(const EpochRecord& e, bool classification, const FieldCheck& ch
   check.finite_at_least(at + ".train_loss", e.train_loss, 0.0);
   if (!std::isnan(e.test_loss)) check.finite_at_least(at + ".test_loss", e.test_loss, 0.0);
   const double metric = e.test_metric;
-  const bool metric_ok = std::isnan(metric) || (classification ? metric >= 0.0 && metric <= 1.0
-                                                               : std::isfinite(metric) && metric <= 1.0);
+  const bool metric_ok =
+      std::isnan(metric) ||
+      (classification ? metric >= 0.0 && metric <= 1.0 : std::isfinite(metric) && metric <= 1.0);
   if (!metric_ok) check.fail(at + ".test_metric", metric, "must be NaN, or an accuracy / R^2");
   check.finite_at_least(at + ".lr", e.lr, 0.0);
   check.finite_at_least(at + ".seconds", e.seconds, 0.0);
@@ -200,8 +201,8 @@ void check_history(const Checkpoint& c, const FieldCheck& check) {
   if (c.best_epoch < 0 || c.best_epoch > c.epoch) {
     check.fail("best_epoch", c.best_epoch, fmt::format("must lie in [0, {}]", c.epoch));
   }
-  const double best = c.best_epoch == 0 ? HUGE_VAL
-                                        : epochs[static_cast<std::size_t>(c.best_epoch - 1)].train_loss;
+  const double best =
+      c.best_epoch == 0 ? HUGE_VAL : epochs[static_cast<std::size_t>(c.best_epoch - 1)].train_loss;
   if (std::memcmp(&best, &c.best_loss, sizeof best) != 0) {
     check.fail("best_loss", c.best_loss, fmt::format("the history says {}", best));
   }

@@ -8,11 +8,10 @@
 
 #include "descent/ml/trainer.hpp"
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <optional>
-
-#include <Eigen/Core>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -67,9 +66,9 @@ void check_options(const TrainOptions& options) {
 }
 
 template <typename T>
-TrainResult train_as(const LabeledData& data, const TrainOptions& options, const TrainCallbacks& callbacks,
-                     const Split& split, const Standardizer& z, const std::string& model,
-                     const std::optional<Checkpoint>& saved) {
+TrainResult train_as(const LabeledData& data, const TrainOptions& options,
+                     const TrainCallbacks& callbacks, const Split& split, const Standardizer& z,
+                     const std::string& model, const std::optional<Checkpoint>& saved) {
   detail::TrainingRun<T> run(data, options, split, z, model, callbacks);
   const ThreadScope threads(options.threads, run.work_per_step());
   run.set_threads(threads.count());

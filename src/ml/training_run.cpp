@@ -95,14 +95,18 @@ void check_schedule_length(const optim::Schedule& schedule, std::int64_t epochs,
 
 void check_resume_data(const Checkpoint& saved, const LabeledData& run, const std::string& path) {
   if (saved.version < 2) {
-    throw_input("checkpoint {} is version {}: it does not record which data and target column it "
-                "was trained on, so it cannot be resumed safely (predict still reads it); train "
-                "again to write a version {} checkpoint", path, saved.version, Checkpoint::kVersion);
+    throw_input(
+        "checkpoint {} is version {}: it does not record which data and target column it "
+        "was trained on, so it cannot be resumed safely (predict still reads it); train "
+        "again to write a version {} checkpoint",
+        path, saved.version, Checkpoint::kVersion);
   }
   if (saved.data_hash != run.content_hash) {
-    throw_input("checkpoint {} was written for data '{}' with content hash {:016x}; this run's data "
-                "'{}' has hash {:016x}: a different or changed file; resume with the data it was "
-                "trained on", path, saved.data, saved.data_hash, run.name, run.content_hash);
+    throw_input(
+        "checkpoint {} was written for data '{}' with content hash {:016x}; this run's data "
+        "'{}' has hash {:016x}: a different or changed file; resume with the data it was "
+        "trained on",
+        path, saved.data, saved.data_hash, run.name, run.content_hash);
   }
   if (saved.data_hash == 0) check_same("data", saved.data, run.name, path);  // hash unknown
   check_same("target column", saved.target.empty() ? "(none)" : saved.target,

@@ -240,13 +240,14 @@ class Elementwise : public Optimizer {
     bool buffers_fit = size >= -1 && (unsized || kind == 1 || kind == 2);
     for (std::size_t s = 0; s < 3 && buffers_fit; ++s) {
       const auto used = static_cast<std::size_t>(static_cast<int>(s) < Rule::kSlots ? size : 0);
-      buffers_fit = doubles[s].size() == (kind == 2 ? used : 0) &&
-                    floats[s].size() == (kind == 1 ? used : 0);
+      buffers_fit =
+          doubles[s].size() == (kind == 2 ? used : 0) && floats[s].size() == (kind == 1 ? used : 0);
     }
     if (!buffers_fit || !std::isfinite(scalar)) {
-      throw_input("{}: the saved optimizer state is inconsistent (size {}, buffers that do not "
-                  "match it, or a non-finite scalar)",
-                  this->name(), size);
+      throw_input(
+          "{}: the saved optimizer state is inconsistent (size {}, buffers that do not "
+          "match it, or a non-finite scalar)",
+          this->name(), size);
     }
   }
 

@@ -2,6 +2,7 @@
 // column, content), endless and one-shot inputs (/dev/zero, a FIFO) under a deadline, a wide CSV
 // under a memory bound, the header note, and predict's refusal of mismatched column names.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -11,11 +12,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "support/cli.hpp"
 #include "support/temp.hpp"
@@ -93,7 +92,8 @@ class ResumeIdentity : public ::testing::Test {
 };
 
 TEST_F(ResumeIdentity, ResumeWithoutTargetKeepsTheTrainedTarget) {
-  const auto whole = run_cli({"train", "--data", data_, "--target", "y1", "--epochs", "4", "--json"});
+  const auto whole =
+      run_cli({"train", "--data", data_, "--target", "y1", "--epochs", "4", "--json"});
   ASSERT_EQ(whole.exit_code, 0) << whole.err;
   const auto resumed = run_cli({"train", "--resume", checkpoint_, "--epochs", "4", "--json"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;

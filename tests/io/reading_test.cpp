@@ -83,14 +83,28 @@ TEST(CsvLimits, TooManyColumnsIsRefused) {
 }
 
 TEST(CsvText, AByteOrderMarkIsSkipped) {
-  const Table t = parse_csv("\xEF\xBB\xBF" "1,2\n3,4\n", "bom.csv");
+  const Table t = parse_csv(
+      "\xEF\xBB\xBF"
+      "1,2\n3,4\n",
+      "bom.csv");
   EXPECT_FALSE(t.header);
   EXPECT_EQ(t.values.rows(), 2);
-  EXPECT_EQ(parse_csv("\xEF\xBB\xBF" "a,b\n3,4\n", "bom.csv").columns[0], "a");
+  EXPECT_EQ(parse_csv("\xEF\xBB\xBF"
+                      "a,b\n3,4\n",
+                      "bom.csv")
+                .columns[0],
+            "a");
 }
 
 TEST(CsvText, Utf16IsRefusedByName) {
-  EXPECT_TRUE(contains(error_of([] { parse_csv("\xFF\xFE" "1\0,\0" "2\0", "u.csv"); }), "UTF-16"));
+  EXPECT_TRUE(contains(error_of([] {
+                         parse_csv(
+                             "\xFF\xFE"
+                             "1\0,\0"
+                             "2\0",
+                             "u.csv");
+                       }),
+                       "UTF-16"));
 }
 
 TEST(CsvText, ANulByteIsBinaryData) {
@@ -152,7 +166,8 @@ TEST(DatasetIdx, AWrongMagicIsAnIdxErrorNotACsvOne) {
 
 TEST(DatasetIdx, AnElementTypeOtherThanBytesIsNamed) {
   TempDir dir;
-  write_file_atomic(dir.file("x-images-idx3-ubyte"), be32(0x00000D03) + be32(1) + be32(1) + be32(1));
+  write_file_atomic(dir.file("x-images-idx3-ubyte"),
+                    be32(0x00000D03) + be32(1) + be32(1) + be32(1));
   const std::string message = error_of([&] { load_dataset(dir.file("x-images-idx3-ubyte")); });
   EXPECT_TRUE(contains(message, "element type 0x0d (float) is not supported")) << message;
 }

@@ -1,5 +1,7 @@
 // Crafted checkpoints (CRC-valid, so only field checks can catch them) are refused with a message
 // naming the field; version 1 files still load; files that are not checkpoints say what they are.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <zlib.h>
 
 #include <cmath>
@@ -11,9 +13,6 @@
 #include <span>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "descent/core/error.hpp"
 #include "descent/core/rng.hpp"
@@ -74,7 +73,9 @@ MATCHER_P(NamesField, field, "") {
          arg.find("field '" + std::string(field)) != std::string::npos;
 }
 
-TEST(CheckpointFields, AValidCheckpointLoads) { EXPECT_EQ(refusal([](Checkpoint&) {}), ""); }
+TEST(CheckpointFields, AValidCheckpointLoads) {
+  EXPECT_EQ(refusal([](Checkpoint&) {}), "");
+}
 
 TEST(CheckpointFields, ANegativeEpochIsRefused) {
   EXPECT_THAT(refusal([](Checkpoint& c) { c.epoch = -1; }), NamesField("epoch"));
@@ -142,8 +143,7 @@ TEST(CheckpointFields, AnImageShapeThatIsNotTheInputCountIsRefused) {
 }
 
 TEST(CheckpointFields, FeatureNamesOfTheWrongCountAreRefused) {
-  EXPECT_THAT(refusal([](Checkpoint& c) { c.feature_names = {"a"}; }),
-              NamesField("feature_names"));
+  EXPECT_THAT(refusal([](Checkpoint& c) { c.feature_names = {"a"}; }), NamesField("feature_names"));
 }
 
 TEST(CheckpointFields, AStoredDtypeTheModelDoesNotUseIsRefused) {

@@ -36,7 +36,7 @@ class InputFile {
 
  private:
   void fill(std::size_t n, bool text);  // reads until n bytes are held or the file ends
-  void check_text();                     // throws at a NUL byte not yet checked
+  void check_text();                    // throws at a NUL byte not yet checked
   std::string path_;
   std::uint64_t max_bytes_;
   int fd_ = -1;

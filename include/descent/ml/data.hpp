@@ -19,7 +19,7 @@ namespace descent::ml {
 // What the trainer learns from: features (one sample per row), targets (values, or class
 // indices 0..k-1 stored as doubles), and what the targets are.
 struct LabeledData {
-  std::string name;                 // "digits" or a file path as given; recorded in checkpoints
+  std::string name;  // "digits" or a file path as given; recorded in checkpoints
   RowMat features;
   Vec targets;
   ProblemShape shape;               // inputs, task, classes, image shape
@@ -29,7 +29,7 @@ struct LabeledData {
   // The data's identity, recorded in checkpoints (see io::Dataset): a resume needs the same.
   std::uint64_t content_hash = 0;
   std::string target;
-  std::vector<std::string> notes;   // how the file was read (io::Dataset::notes)
+  std::vector<std::string> notes;  // how the file was read (io::Dataset::notes)
 };
 
 // The io module's data set as the trainer's input (features and targets move).
