@@ -144,7 +144,7 @@ class ByteReader {
   std::size_t pos_ = 0;
 };
 
-// Range checks that name the rule, the key and the valid range (STYLE.md's error form).
+// Range checks that name the rule, the key and the valid range (docs/contributing.md).
 void check_nonnegative(std::string_view rule, std::string_view key, double value);
 void check_positive(std::string_view rule, std::string_view key, double value);
 // lo <= value < hi

@@ -1,5 +1,5 @@
-// The minimize driver (DESIGN.md): evaluate f and grad at x; stop if ||grad|| <= tol; else one
-// optimizer step and one schedule step; repeat until `steps` updates. Numerical outcomes
+// The minimize driver (docs/architecture.md): evaluate f and grad at x; stop if
+// ||grad|| <= tol; else one optimizer step and one schedule step; repeat until `steps` updates. Numerical outcomes
 // (divergence, a failed line search) end the run with a reason and advice, never an exception.
 #include "quiet_eigen.hpp"  // first: silences a GCC 12 false warning in Eigen
 #include "descent/optim/minimize.hpp"

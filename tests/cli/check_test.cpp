@@ -25,7 +25,7 @@ TEST(CliCheck, SmoothFormulaPassesWithAllThreeGradients) {
 }
 
 TEST(CliCheck, CourseExampleAgreesExactlyWithAutodiff) {
-  // DESIGN.md: gradient (5, 4, 1) at (1, 1, 1).
+  // Course example (docs/architecture.md): gradient (5, 4, 1) at (1, 1, 1).
   const auto r = run_cli({"check", "3*x^2*y + z*y - x", "--at", "x=1,y=1,z=1", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);

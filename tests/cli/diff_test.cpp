@@ -10,7 +10,7 @@ namespace {
 using test::run_cli;
 
 TEST(CliDiff, CourseExamplePrintsTwoXPlusTwo) {
-  // DESIGN.md: d/dx (x^2 + 2x + 3) = 2x + 2.
+  // Course example (docs/architecture.md): d/dx (x^2 + 2x + 3) = 2x + 2.
   const auto r = run_cli({"diff", "x^2 + 2*x + 3", "x"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "2*x + 2\n");

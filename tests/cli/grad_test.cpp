@@ -10,7 +10,7 @@ namespace {
 using test::run_cli;
 
 TEST(CliGrad, CourseExampleGradientIsFiveFourOne) {
-  // DESIGN.md: f = 3x^2 y + zy - x has gradient (5, 4, 1) at (1, 1, 1).
+  // Course example (docs/architecture.md): f = 3x^2 y + zy - x has gradient (5, 4, 1) at (1, 1, 1).
   const auto r = run_cli({"grad", "3*x^2*y + z*y - x", "--at", "x=1,y=1,z=1", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto doc = nlohmann::json::parse(r.out);

@@ -1,5 +1,5 @@
-// `descent minimize`: the course examples through formulas, JSON keys per DESIGN.md, exit codes
-// (0 done, 2 bad spec, 3 diverged), built-in problems by name.
+// `descent minimize`: the course examples through formulas, JSON keys (docs/architecture.md),
+// exit codes (0 done, 2 bad spec, 3 diverged), built-in problems by name.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>

@@ -40,7 +40,8 @@ TEST(PlotCli, JsonReportsRangeAndEachOptimizer) {
   EXPECT_EQ(doc["range"]["x"][0], -2.0);
   EXPECT_EQ(doc["range"]["y"][1], 3.0);
   ASSERT_EQ(doc["optimizers"].size(), 1u);
-  // DESIGN.md: 3x^2 + y^2 from (1, 1), gd lr 0.1: (0.4, 0.8), then (0.16, 0.64).
+  // Course example (docs/architecture.md): 3x^2 + y^2 from (1, 1), gd lr 0.1: (0.4, 0.8),
+  // then (0.16, 0.64).
   EXPECT_NEAR(doc["optimizers"][0]["x"]["x"].get<double>(), 0.16, 1e-12);
   EXPECT_NEAR(doc["optimizers"][0]["x"]["y"].get<double>(), 0.64, 1e-12);
   EXPECT_EQ(doc["optimizers"][0]["steps"], 2);

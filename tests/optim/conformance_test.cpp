@@ -1,5 +1,5 @@
-// The conformance suite every optimizer passes (STYLE.md): it reaches the minimum of a quadratic
-// and of Rosenbrock with suitable settings, is deterministic, and survives save_state /
+// The conformance suite every optimizer passes (docs/architecture.md): it reaches the minimum of a
+// quadratic and of Rosenbrock with suitable settings, is deterministic, and survives save_state /
 // load_state mid-run with a bit-identical trajectory (float and double).
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12 false positive in Eigen AVX-512

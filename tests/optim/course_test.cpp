@@ -1,5 +1,5 @@
-// The course examples of DESIGN.md, with plain C++ objectives: every number is hand-worked in
-// the comment above its test (gd on a quadratic multiplies each coordinate by 1 - 2 c lr).
+// The course examples (docs/architecture.md), with plain C++ objectives: every number is
+// hand-worked in the comment above its test (gd on a quadratic multiplies each coordinate by 1 - 2 c lr).
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"  // GCC 12 false positive in Eigen AVX-512
 #endif

@@ -26,8 +26,8 @@ void quadratic(const double* p, std::size_t n, double* out, double* grads) {
   }
 }
 
-// Gradient descent by hand on the quadratic: x <- x - lr * grad (DESIGN.md: from (1, 1) with
-// lr 0.1 the first steps are (0.4, 0.8) and (0.16, 0.64)).
+// Gradient descent by hand on the quadratic: x <- x - lr * grad (docs/architecture.md:
+// from (1, 1) with lr 0.1 the first steps are (0.4, 0.8) and (0.16, 0.64)).
 RunSummary gd_run(double lr, int steps) {
   RunSummary s;
   Vec x(2);
@@ -135,7 +135,7 @@ TEST(CurvePanel, IteratesSitOnTheCurve) {
   ASSERT_EQ(panel.series.size(), 2u);  // the curve, the iterates
   const Series& iterates = panel.series[1];
   for (std::size_t k = 0; k < iterates.x.size(); ++k) EXPECT_DOUBLE_EQ(iterates.y[k], iterates.x[k] * iterates.x[k]);
-  EXPECT_NEAR(iterates.x.back(), 10 * std::pow(0.6, 10), 1e-12);  // 0.060466 (DESIGN.md)
+  EXPECT_NEAR(iterates.x.back(), 10 * std::pow(0.6, 10), 1e-12);  // 0.060466 (docs/architecture.md)
   EXPECT_LE(panel.x.lo, 0.0);
   EXPECT_GE(panel.x.hi, 10.0);
 }

@@ -18,12 +18,12 @@ std::string d(std::string_view text, std::string_view var = "x") {
 }
 
 TEST(Diff, CourseExamplePolynomial) {
-  // DESIGN.md course example: d/dx (x^2 + 2x + 3) = 2x + 2.
+  // Course example (docs/architecture.md): d/dx (x^2 + 2x + 3) = 2x + 2.
   EXPECT_EQ(d("x^2 + 2*x + 3"), "2*x + 2");
 }
 
 TEST(Diff, CourseExampleGradientAtOnes) {
-  // DESIGN.md: f = 3x^2 y + zy - x has gradient (5, 4, 1) at (1, 1, 1).
+  // Course example (docs/architecture.md): f = 3x^2 y + zy - x has gradient (5, 4, 1) at (1, 1, 1).
   const Expr f = parse("3*x^2*y + z*y - x");
   const std::map<std::string, double> ones{{"x", 1}, {"y", 1}, {"z", 1}};
   EXPECT_EQ(evaluate(diff(f, "x"), ones), 5.0);

@@ -1,4 +1,4 @@
-// The formula parser: the language of DESIGN.md and its error messages.
+// The formula parser: the language of docs/architecture.md and its error messages.
 #include "descent/symbolic/parser.hpp"
 
 #include <cmath>
@@ -42,7 +42,7 @@ TEST(Parser, KnowsPiAndE) {
 }
 
 TEST(Parser, PowerBindsTighterThanUnaryMinus) {
-  // DESIGN.md: -x^2 is -(x^2).
+  // The language (docs/architecture.md): -x^2 is -(x^2).
   EXPECT_DOUBLE_EQ(at("-x^2", 3.0), -9.0);
 }
 

@@ -29,7 +29,7 @@ void expect_close(double expected, double actual, const std::string& what) {
 }
 
 TEST(Program, CourseGradientIsExact) {
-  // DESIGN.md: f = 3x^2 y + zy - x has gradient (5, 4, 1) at (1, 1, 1).
+  // Course example (docs/architecture.md): f = 3x^2 y + zy - x has gradient (5, 4, 1) at (1, 1, 1).
   Program p = compile_formula("3*x^2*y + z*y - x", {"x", "y", "z"},
                               Program::Derivatives::gradient);
   const double x[3] = {1, 1, 1};

@@ -9,7 +9,7 @@
 
 namespace descent {
 
-// What went wrong, from the user's point of view. The CLI's exit status follows DESIGN.md:
+// What went wrong, from the user's point of view. The CLI's exit status (docs/architecture.md):
 // bad_usage and bad_input -> 2, diverged -> 3, everything else -> 1.
 enum class ErrorCode {
   bad_usage,  // a flag, a spec, an option value that cannot be right
@@ -30,7 +30,7 @@ class Error : public std::runtime_error {
   ErrorCode code_;
 };
 
-// The exit status DESIGN.md assigns to an error code.
+// The exit status docs/architecture.md assigns to an error code.
 int exit_code(ErrorCode code) noexcept;
 
 // Shorthand: throw a bad_usage / bad_input error with an fmt message.

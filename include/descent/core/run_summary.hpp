@@ -1,5 +1,5 @@
 // What a numerical run reports: why it stopped, where it ended, the best point it saw, and
-// (when asked) its trace. Numerical outcomes are results, not exceptions (STYLE.md).
+// (when asked) its trace. Numerical outcomes are results, not exceptions (docs/contributing.md).
 // Example: if (summary.reason == StopReason::diverged) std::cerr << summary.message;
 #pragma once
 

@@ -1,5 +1,5 @@
-// The formula parser (language in DESIGN.md): numbers, variables, pi, e, + - * / ^ ** (right
-// associative, tighter than unary minus), parentheses and the functions of the language.
+// The formula parser (the language: docs/architecture.md): numbers, variables, pi, e, + - * / ^
+// ** (right associative, tighter than unary minus), parentheses and the language's functions.
 // Example: Expr f = parse("3*x^2*y + z*y - x");
 #pragma once
 
