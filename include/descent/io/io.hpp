@@ -6,4 +6,5 @@
 #include "descent/io/dataset.hpp"
 #include "descent/io/files.hpp"
 #include "descent/io/idx.hpp"
+#include "descent/io/input.hpp"
 #include "descent/io/json.hpp"

@@ -79,15 +79,15 @@ std::string encode_checkpoint(const Checkpoint& checkpoint);
 // (validate_checkpoint); nothing is half-loaded.
 Checkpoint decode_checkpoint(std::string_view bytes, std::string_view source);
 
-// Checks every field (ranges, finiteness, sizes against the model spec and shape, the optimizer
-// state and RNG state, the history against the epoch count). Throws descent::Error (bad_input)
-// "checkpoint <source>: field 'epoch' = -1; must be >= 0; refusing to load it".
-void validate_checkpoint(const Checkpoint& checkpoint, std::string_view source);
-
 // Writes atomically (path.tmp, then rename): the file is whole or absent. Throws io on failure.
 void save_checkpoint(const std::string& path, const Checkpoint& checkpoint);
 // Reads (within io::kMaxInputBytes) and decodes; a missing file, a directory or a file too
 // short to be a checkpoint is bad_input.
 Checkpoint load_checkpoint(const std::string& path);
+
+// Checks every field (ranges, finiteness, sizes against the model spec and shape, the optimizer
+// state and RNG state, the history against the epoch count). Throws descent::Error (bad_input)
+// "checkpoint <source>: field 'epoch' = -1; must be >= 0; refusing to load it".
+void validate_checkpoint(const Checkpoint& checkpoint, std::string_view source);
 
 }  // namespace descent::ml
