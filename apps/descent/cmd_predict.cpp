@@ -28,21 +28,40 @@ struct PredictArgs {
   bool json = false;
 };
 
-// The feature columns of a CSV for the model: by the training feature names when the header
-// has them all, else every column (or every column but a trailing target column).
+// The names of the model's features that the header lacks, quoted, or "" when it has them all.
+std::string missing_names(const io::Table& table, const ml::Checkpoint& c) {
+  std::string missing;
+  for (const auto& name : c.feature_names) {
+    if (std::find(table.columns.begin(), table.columns.end(), name) != table.columns.end())
+      continue;
+    missing += fmt::format("{}'{}'", missing.empty() ? "" : ", ", name);
+  }
+  return missing;
+}
+
+// The feature columns of a CSV for the model: with a header, the training feature names (in any
+// order; other columns are ignored), every one of them required; without a header, every column
+// (or every column but a trailing target column) in order.
 RowMat feature_columns(const io::Table& table, const ml::Checkpoint& c, const std::string& source) {
   const Index inputs = c.shape.inputs;
   std::vector<Index> picked;
-  for (const auto& name : c.feature_names) {
-    const auto it = std::find(table.columns.begin(), table.columns.end(), name);
-    if (it == table.columns.end()) break;
-    picked.push_back(static_cast<Index>(it - table.columns.begin()));
-  }
-  if (static_cast<Index>(picked.size()) != inputs) {
-    picked.clear();
+  if (table.header && !c.feature_names.empty()) {
+    const std::string missing = missing_names(table, c);
+    if (!missing.empty()) {
+      throw_input(
+          "{}: the model's features {} are not among the file's columns; its header must "
+          "name all {} features the model was trained on (or leave the header out and give "
+          "them in training order)",
+          source, missing, inputs);
+    }
+    for (const auto& name : c.feature_names) {
+      picked.push_back(std::find(table.columns.begin(), table.columns.end(), name) -
+                       table.columns.begin());
+    }
+  } else {
     if (table.values.cols() != inputs && table.values.cols() != inputs + 1) {
-      throw_input("{}: the model takes {} features; the file has {} columns and not all of the training "
-                  "feature names", source, inputs, table.values.cols());
+      throw_input("{}: the model takes {} features; the file has {} columns", source, inputs,
+                  table.values.cols());
     }
     for (Index j = 0; j < inputs; ++j) picked.push_back(j);
   }
@@ -52,7 +71,12 @@ RowMat feature_columns(const io::Table& table, const ml::Checkpoint& c, const st
 }
 
 RowMat load_features(const std::string& data, const ml::Checkpoint& c) {
-  if (std::filesystem::exists(data)) return feature_columns(io::read_csv(data), c, data);
+  if (std::filesystem::exists(data)) {
+    const io::Table table = io::read_csv(data);
+    if (table.header)
+      std::cerr << "descent: note: " << data << ": the first row is read as the header\n";
+    return feature_columns(table, c, data);
+  }
   // Not a file: a built-in data set by name (all of its rows).
   return ml::load_labeled(data).features;
 }

@@ -35,6 +35,7 @@ struct TrainArgs {
   CLI::Option* optimizer_flag = nullptr;
   CLI::Option* schedule_flag = nullptr;
   CLI::Option* data_flag = nullptr;
+  CLI::Option* target_flag = nullptr;
   CLI::Option* batch_flag = nullptr;
   CLI::Option* fraction_flag = nullptr;
   CLI::Option* seed_flag = nullptr;
@@ -60,6 +61,7 @@ void fill_from_checkpoint(TrainArgs& a) {
   if (!*a.optimizer_flag) o.optimizer = saved.optimizer;
   if (!*a.schedule_flag) o.schedule = saved.schedule;
   if (!*a.data_flag) a.data = saved.data;
+  if (!*a.target_flag) a.target = saved.target;
   if (!*a.batch_flag) a.batch_size = saved.batch_size == 0 ? "full" : std::to_string(saved.batch_size);
   if (!*a.fraction_flag) o.test_fraction = saved.test_fraction;
   if (!*a.seed_flag) o.seed = saved.seed;
@@ -158,6 +160,7 @@ int run_train(TrainArgs& a) {
   opts.standardize = !a.no_standardize;
   check_outputs(a);
   const ml::LabeledData data = ml::load_labeled(a.data, {.target = a.target});
+  for (const std::string& note : data.notes) std::cerr << "descent: note: " << note << '\n';
 
   ml::TrainCallbacks callbacks;
   callbacks.stop = request_graceful_stop();
@@ -204,7 +207,8 @@ RunFn setup(CLI::App& sub) {
   auto& o = a->options;
   a->data_flag = sub.add_option("--data", a->data, "built-in data set (digits, iris, breast_cancer, wine, diabetes, "
                                                    "fashion-mnist) or a CSV / IDX file")->capture_default_str();
-  sub.add_option("--target", a->target, "CSV target column (name or 0-based index; default: the last)");
+  a->target_flag = sub.add_option("--target", a->target,
+                                  "CSV target column (name or 0-based index; default: the last)");
   a->model_flag = sub.add_option("--model", o.model, "linear, logistic, softmax, mlp(hidden=[64], activation=relu), "
                                                      "cnn(channels=[8,16], kernel=3, hidden=64); default: by data set");
   a->optimizer_flag = sub.add_option("--optimizer", o.optimizer, "a first-order optimizer spec, e.g. adam(lr=0.001, weight_decay=1e-4); default: adam "

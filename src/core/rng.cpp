@@ -55,12 +55,17 @@ void Rng::load(const std::string& state) {
   int has_spare = 0;
   std::string spare_text;
   in >> engine >> has_spare >> spare_text;
-  if (!in || (has_spare != 0 && has_spare != 1)) {
+  const bool read = static_cast<bool>(in);
+  char* end = nullptr;
+  const double spare = std::strtod(spare_text.c_str(), &end);
+  in >> std::ws;  // nothing may follow
+  if (!read || !in.eof() || (has_spare != 0 && has_spare != 1) || spare_text.empty() ||
+      *end != '\0' || !std::isfinite(spare)) {
     throw Error(ErrorCode::bad_input, "random number generator state is malformed");
   }
   engine_ = engine;
   has_spare_ = has_spare == 1;
-  spare_ = std::strtod(spare_text.c_str(), nullptr);
+  spare_ = spare;
 }
 
 }  // namespace descent

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -25,13 +27,16 @@ class RecordReader {
   RecordReader(std::string_view text, std::string_view source, char delimiter)
       : text_(text), source_(source), delimiter_(delimiter) {}
 
-  bool next(std::vector<Field>& fields, int& line) {
+  bool next(std::vector<Field>& fields, std::int64_t& line) {
     skip_blank_lines();
     if (pos_ >= text_.size()) return false;
     line = line_;
     fields.clear();
     if (delimiter_ == ' ') skip_spaces();
     while (true) {
+      if (fields.size() == kMaxCsvColumns) {
+        throw_input("{}:{}: more than {} fields in a row", source_, line, kMaxCsvColumns);
+      }
       fields.push_back(read_field(line));
       if (pos_ >= text_.size() || text_[pos_] == '\n') break;
       // read_field stops at a delimiter (or, in whitespace mode, at a space run).
@@ -67,7 +72,7 @@ class RecordReader {
     return c == '\n' || (delimiter_ == ' ' ? is_space(c) : c == delimiter_);
   }
 
-  Field read_field(int record_line) {
+  Field read_field(std::int64_t record_line) {
     Field field;
     if (delimiter_ != ' ') {
       while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t') &&
@@ -115,7 +120,7 @@ class RecordReader {
   std::string_view source_;
   char delimiter_;
   std::size_t pos_ = 0;
-  int line_ = 1;
+  std::int64_t line_ = 1;
 };
 
 char detect_delimiter(std::string_view text) {
@@ -154,11 +159,59 @@ bool parse_number(std::string_view text, double& value) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-bool looks_like_header(const std::vector<Field>& fields) {
+bool is_text(const Field& field) {
   double ignored = 0.0;
-  return std::any_of(fields.begin(), fields.end(), [&](const Field& f) {
-    return !is_missing(f) && !parse_number(f.text, ignored);
+  return !is_missing(field) && !parse_number(field.text, ignored);
+}
+
+// The text column a spec names among the first row's fields read as data: an index (negative
+// from the end), or -1 for none.
+Index text_column_index(const std::string& spec, std::size_t width) {
+  Index index = 0;
+  const auto [end, ec] = std::from_chars(spec.data(), spec.data() + spec.size(), index);
+  if (spec.empty() || ec != std::errc() || end != spec.data() + spec.size()) return -1;
+  if (index < 0) index += static_cast<Index>(width);
+  return index >= 0 && index < static_cast<Index>(width) ? index : -1;
+}
+
+// Whether the first record is a header (see CsvOptions::header). `after` reads on from it.
+bool looks_like_header(const std::vector<Field>& first, RecordReader after,
+                       const std::string& text_column) {
+  const auto named = std::find_if(first.begin(), first.end(), [&](const Field& f) {
+    return f.text == text_column && is_text(f);
   });
+  if (!text_column.empty() && named != first.end()) return true;  // it names the text column
+  const Index text_index = text_column_index(text_column, first.size());
+  bool other_text = false, label_text = false;
+  for (std::size_t j = 0; j < first.size(); ++j) {
+    if (!is_text(first[j])) continue;
+    (static_cast<Index>(j) == text_index ? label_text : other_text) = true;
+  }
+  if (other_text || !label_text) return other_text;
+  // Numbers and one text label: a header whose label column holds numbers below, or data
+  // whose labels are text throughout ("5.1,3.5,1.4,0.2,setosa").
+  std::vector<Field> second;
+  std::int64_t line = 0;
+  if (!after.next(second, line) || second.size() != first.size()) return true;
+  return !is_text(second[static_cast<std::size_t>(text_index)]);
+}
+
+// A UTF-8 byte order mark is skipped; UTF-16 text is refused (its every other byte is NUL).
+std::string_view without_byte_order_mark(std::string_view text, std::string_view source) {
+  if (text.starts_with("\xEF\xBB\xBF")) return text.substr(3);
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
+    throw_input("{}: the text is UTF-16; save it as UTF-8 (or ASCII) CSV", source);
+  }
+  return text;
+}
+
+void check_no_nul(std::string_view text, std::string_view source) {
+  const void* nul = std::memchr(text.data(), '\0', text.size());
+  if (nul == nullptr) return;
+  const auto offset = static_cast<std::size_t>(static_cast<const char*>(nul) - text.data());
+  throw_input(
+      "{}:{}: a NUL byte: this is binary data, not CSV text", source,
+      std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n') + 1);
 }
 
 Index resolve_text_column(const std::string& spec, const std::vector<std::string>& columns,
@@ -183,17 +236,22 @@ Index resolve_text_column(const std::string& spec, const std::vector<std::string
 }  // namespace
 
 Table parse_csv(std::string_view text, std::string_view source_name, const CsvOptions& options) {
+  text = without_byte_order_mark(text, source_name);
+  check_no_nul(text, source_name);
   const char delimiter = options.delimiter != 0 ? options.delimiter : detect_delimiter(text);
   RecordReader reader(text, source_name, delimiter);
   std::vector<Field> fields;
-  int line = 0;
+  std::int64_t line = 0;
   Table table;
   std::vector<double> values;
   std::size_t width = 0;
   std::size_t rows = 0;
 
   if (!reader.next(fields, line)) throw_input("{}: no data rows", source_name);
-  const bool header = options.header.has_value() ? *options.header : looks_like_header(fields);
+  const bool header = options.header.has_value()
+                          ? *options.header
+                          : looks_like_header(fields, reader, options.text_column);
+  table.header = header;
   width = fields.size();
   if (header) {
     for (const Field& f : fields) table.columns.push_back(f.text);
@@ -242,7 +300,7 @@ Table parse_csv(std::string_view text, std::string_view source_name, const CsvOp
 }
 
 Table read_csv(const std::string& path, const CsvOptions& options) {
-  return parse_csv(read_maybe_gzip(path), path, options);
+  return parse_csv(read_text(path), path, options);
 }
 
 }  // namespace descent::io

@@ -1,6 +1,7 @@
 #include "descent/io/dataset.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <exception>
 #include <filesystem>
@@ -20,6 +21,14 @@ namespace {
 constexpr double kMaxLabel = 1000.0;
 constexpr std::size_t kMaxClasses = 100;
 constexpr std::size_t kRowsPerClass = 5;
+constexpr std::size_t kMaxIdxHeader = 4 + 4 * 255;  // magic + 255 dimensions
+
+// One hash for several files: XXH64 of their hashes in order.
+std::uint64_t combine(std::initializer_list<std::uint64_t> hashes) {
+  std::string bytes;
+  for (std::uint64_t h : hashes) bytes.append(reinterpret_cast<const char*>(&h), sizeof h);
+  return xxh64(bytes);
+}
 
 std::string_view embedded(std::string_view name) {
   for (const auto& file : detail::embedded_files()) {
@@ -77,6 +86,7 @@ Dataset load_sklearn_csv(const std::string& name, std::string_view file,
   DESCENT_ASSERT(first.size() >= 2 && std::stol(first[0]) == n && std::stol(first[1]) == d);
   Dataset data;
   data.name = name;
+  data.content_hash = xxh64(text);
   data.features = table.values.leftCols(d);
   data.class_names.assign(first.begin() + 2, first.end());
   data.feature_names = std::move(feature_names);
@@ -111,10 +121,12 @@ Dataset load_wine() {
 }
 
 Dataset load_digits() {
-  const Table table = parse_csv(embedded_text("digits.csv.gz"), "digits.csv.gz", {.header = false});
+  const std::string text = embedded_text("digits.csv.gz");
+  const Table table = parse_csv(text, "digits.csv.gz", {.header = false});
   DESCENT_ASSERT(table.values.cols() == 65);
   Dataset data;
   data.name = "digits";
+  data.content_hash = xxh64(text);
   data.features = table.values.leftCols(64);
   for (int r = 0; r < 8; ++r) {
     for (int c = 0; c < 8; ++c) data.feature_names.push_back(fmt::format("pixel_{}_{}", r, c));
@@ -128,13 +140,15 @@ Dataset load_digits() {
 }
 
 Dataset load_diabetes() {
-  const Table x = parse_csv(embedded_text("diabetes_data_raw.csv.gz"), "diabetes_data_raw.csv.gz",
-                            {.header = false, .delimiter = ' '});
-  const Table y = parse_csv(embedded_text("diabetes_target.csv.gz"), "diabetes_target.csv.gz",
-                            {.header = false, .delimiter = ' '});
+  const std::string x_text = embedded_text("diabetes_data_raw.csv.gz");
+  const std::string y_text = embedded_text("diabetes_target.csv.gz");
+  const Table x =
+      parse_csv(x_text, "diabetes_data_raw.csv.gz", {.header = false, .delimiter = ' '});
+  const Table y = parse_csv(y_text, "diabetes_target.csv.gz", {.header = false, .delimiter = ' '});
   DESCENT_ASSERT(x.values.rows() == y.values.rows() && x.values.cols() == 10);
   Dataset data;
   data.name = "diabetes";
+  data.content_hash = combine({xxh64(x_text), xxh64(y_text)});
   data.features = x.values;
   data.targets = y.values.col(0);
   data.task = Task::regression;
@@ -154,9 +168,20 @@ void fill_from_idx(Dataset& data, Index offset, const IdxArray& images, const Id
   for (Index i = 0; i < n; ++i) data.targets[offset + i] = labels.data[static_cast<std::size_t>(i)];
 }
 
+std::string shape_text(const IdxArray& a) {
+  std::string out;
+  for (std::int64_t d : a.shape) out += (out.empty() ? "" : " x ") + std::to_string(d);
+  return out;
+}
+
 void check_idx_pair(const IdxArray& images, const IdxArray& labels, const std::string& where) {
-  if (images.shape.size() != 3 || labels.shape.size() != 1 || images.shape[0] != labels.shape[0]) {
-    throw_input("{}: expected images n x h x w and n labels", where);
+  if (images.shape.size() != 3) {
+    throw_input("{}: an IDX array of rank {} ({}); images need rank 3 (n x height x width)", where,
+                images.shape.size(), shape_text(images));
+  }
+  if (labels.shape.size() != 1 || images.shape[0] != labels.shape[0]) {
+    throw_input("{}: {} images but labels of shape {} (expected {})", where, images.shape[0],
+                shape_text(labels), images.shape[0]);
   }
 }
 
@@ -211,11 +236,15 @@ Dataset load_fashion_mnist() {
                                           "train-labels-idx1-ubyte.gz",
                                           "t10k-labels-idx1-ubyte.gz"};
   std::vector<IdxArray> arrays(files.size());
+  std::vector<std::uint64_t> hashes(files.size());
   std::vector<std::exception_ptr> errors(files.size());
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::size_t k = 0; k < files.size(); ++k) {
     try {
-      arrays[k] = read_idx(dir + "/" + files[k]);
+      const std::string path = dir + "/" + files[k];
+      const std::string bytes = read_maybe_gzip(path);
+      hashes[k] = xxh64(bytes);
+      arrays[k] = parse_idx(bytes, path);
     } catch (...) {
       errors[k] = std::current_exception();
     }
@@ -235,33 +264,47 @@ Dataset load_fashion_mnist() {
                       "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
   data.num_classes = 10;
   data.predefined_test_rows = images[1].shape[0];
+  data.content_hash = combine({hashes[0], hashes[1], hashes[2], hashes[3]});
   return data;
 }
 
-Dataset load_idx_dataset(const std::string& path) {
-  IdxArray images = read_idx(path);
+Dataset load_idx_dataset(const std::string& path, const std::string& bytes) {
+  IdxArray images = parse_idx(bytes, path);
+  if (images.shape.size() != 3) {
+    throw_input(
+        "{}: an IDX array of rank {} ({}); a data set needs the images file (rank 3: n x "
+        "height x width) with its labels file beside it",
+        path, images.shape.size(), shape_text(images));
+  }
   const std::string labels_file = labels_path_for(path);
   if (labels_file == path || !std::filesystem::exists(labels_file)) {
     throw_input("{}: no labels file beside it (looked for '{}')", path, labels_file);
   }
-  const IdxArray labels = read_idx(labels_file);
+  const std::string label_bytes = read_maybe_gzip(labels_file);
+  const IdxArray labels = parse_idx(label_bytes, labels_file);
   check_idx_pair(images, labels, path);
   std::vector<IdxArray> image_parts, label_parts;
   image_parts.push_back(std::move(images));
   label_parts.push_back(labels);
-  Dataset data =
-      make_image_dataset(std::filesystem::path(path).filename().string(), image_parts, label_parts);
+  Dataset data = make_image_dataset(path, image_parts, label_parts);
   int max_label = 0;
   for (std::uint8_t y : labels.data) max_label = std::max<int>(max_label, y);
   for (int k = 0; k <= max_label; ++k) data.class_names.push_back(std::to_string(k));
   data.num_classes = max_label + 1;
+  data.content_hash = combine({xxh64(bytes), xxh64(label_bytes)});
   return data;
 }
 
 // Classification with the target column's distinct texts, in sorted order, as the classes.
 Dataset with_text_classes(Dataset data, const std::vector<std::string>& labels) {
   std::map<std::string, int> classes;
-  for (const std::string& label : labels) classes.emplace(label, 0);
+  for (const std::string& label : labels) {
+    classes.emplace(label, 0);
+    if (classes.size() > kMaxTextClasses) {
+      throw_input("{}: the target column holds more than {} distinct texts (class names)",
+                  data.name, kMaxTextClasses);
+    }
+  }
   int k = 0;
   for (auto& [label, index] : classes) {
     index = k++;
@@ -276,17 +319,42 @@ Dataset with_text_classes(Dataset data, const std::vector<std::string>& labels) 
   return data;
 }
 
-Dataset load_csv_dataset(const std::string& path, const DatasetOptions& options) {
+// "a, b, c, ... (40 columns)": the first names of a header, for a note.
+std::string column_list(const std::vector<std::string>& columns) {
+  constexpr std::size_t kShown = 6;
+  std::string out;
+  for (std::size_t j = 0; j < std::min(kShown, columns.size()); ++j) {
+    out += (j == 0 ? "" : ", ") + columns[j];
+  }
+  if (columns.size() > kShown) out += fmt::format(", ... ({} columns)", columns.size());
+  return out;
+}
+
+// The target column as a later load can name it again: its header name if unique, else its index.
+std::string target_key(const Table& table, Index target) {
+  const std::string& name = table.columns[static_cast<std::size_t>(target)];
+  const bool unique = std::count(table.columns.begin(), table.columns.end(), name) == 1;
+  return table.header && unique ? name : std::to_string(target);
+}
+
+Dataset load_csv_dataset(const std::string& path, const std::string& text,
+                         const DatasetOptions& options) {
   CsvOptions csv;
   csv.drop_missing = options.drop_missing;
   csv.text_column = options.target.empty() ? "-1" : options.target;  // class names may be text
-  const Table table = read_csv(path, csv);
+  const Table table = parse_csv(text, path, csv);
   if (table.values.cols() < 2) {
     throw_input("{}: needs at least one feature and a target column", path);
   }
   const Index target = table.text_column;
   Dataset data;
-  data.name = std::filesystem::path(path).filename().string();
+  data.name = path;
+  data.content_hash = xxh64(text);
+  data.target = target_key(table, target);
+  if (table.header) {
+    data.notes.push_back(fmt::format("{}: the first row is read as the header: {}", path,
+                                     column_list(table.columns)));
+  }
   const Index n = table.values.rows();
   const Index d = table.values.cols() - 1;
   data.features.resize(n, d);
@@ -327,13 +395,40 @@ bool has_suffix(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-bool is_idx_images(const std::string& path) {
-  try {
-    const std::string bytes = read_maybe_gzip(path);
-    return bytes.size() >= 4 && bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0x08 && bytes[3] == 3;
-  } catch (const Error&) {
-    return false;
+// IDX by name (MNIST's "train-images-idx3-ubyte", "x.idx") or by a first byte no text has.
+bool looks_like_idx(const std::string& path, std::string_view head) {
+  if (!head.empty() && head[0] == 0) return true;
+  const std::string name = std::filesystem::path(path).filename().string();
+  for (std::size_t at = name.find("idx"); at != std::string::npos; at = name.find("idx", at + 1)) {
+    if (at + 3 == name.size() || std::isdigit(static_cast<unsigned char>(name[at + 3])))
+      return true;
   }
+  return name.find("ubyte") != std::string::npos;
+}
+
+// Reads the file once and loads it as CSV or IDX (see load_dataset).
+Dataset load_file(const std::string& path, const DatasetOptions& options) {
+  InputFile file(path);
+  const bool csv_name =
+      has_suffix(path, ".csv") || has_suffix(path, ".csv.gz") || has_suffix(path, ".txt");
+  if (csv_name || (!is_gzip(file.head(2)) && !looks_like_idx(path, file.head(1)))) {
+    return load_csv_dataset(path, read_maybe_gzip(file, true), options);
+  }
+  if (!is_gzip(file.head(2))) {
+    // Stop at the header when it is wrong, and at its size when more follows (/dev/zero).
+    const std::uint64_t size = idx_file_size(file.head(kMaxIdxHeader), path);
+    if (size >= kMaxInputBytes) {
+      throw_input("{}: IDX header: its shape needs {}, over the limit of {} on input files", path,
+                  format_size(size), format_size(kMaxInputBytes));
+    }
+    const std::string_view head = file.head(static_cast<std::size_t>(size) + 1);
+    if (head.size() > size) throw_input("{}: more bytes than its IDX header's shape needs", path);
+  }
+  const std::string bytes = read_maybe_gzip(file);
+  if (looks_like_idx(path, std::string_view(bytes).substr(0, 1))) {
+    return load_idx_dataset(path, bytes);
+  }
+  return load_csv_dataset(path, bytes, options);
 }
 
 }  // namespace
@@ -358,11 +453,7 @@ Dataset load_dataset(std::string_view name_or_path, const DatasetOptions& option
     for (const std::string& n : builtin_dataset_names()) names += (names.empty() ? "" : ", ") + n;
     throw_input("no data set '{}': not a built-in name ({}) and no such file", path, names);
   }
-  if (has_suffix(path, ".csv") || has_suffix(path, ".csv.gz") || has_suffix(path, ".txt")) {
-    return load_csv_dataset(path, options);
-  }
-  if (is_idx_images(path)) return load_idx_dataset(path);
-  return load_csv_dataset(path, options);
+  return load_file(path, options);
 }
 
 }  // namespace descent::io

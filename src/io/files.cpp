@@ -164,18 +164,8 @@ void discard_pending_writes() {
   pending().paths.clear();
 }
 
-std::string read_file(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) throw_input("cannot open '{}': {}", path, std::strerror(errno));
-  std::string bytes;
-  char buffer[1 << 16];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) bytes.append(buffer, n);
-  const bool failed = std::ferror(file) != 0;
-  const int err = errno;
-  std::fclose(file);
-  if (failed) throw_input("cannot read '{}': {}", path, std::strerror(err));
-  return bytes;
+std::string read_file(const std::string& path, std::uint64_t max_bytes) {
+  return InputFile(path, max_bytes).read_all();
 }
 
 bool is_gzip(std::string_view bytes) {
@@ -183,7 +173,7 @@ bool is_gzip(std::string_view bytes) {
          static_cast<unsigned char>(bytes[1]) == 0x8b;
 }
 
-std::string gunzip(std::span<const unsigned char> bytes) {
+std::string gunzip(std::span<const unsigned char> bytes, std::uint64_t max_bytes) {
   z_stream stream{};
   // 15 + 32: a zlib or gzip header, detected automatically.
   if (inflateInit2(&stream, 15 + 32) != Z_OK)
@@ -197,14 +187,22 @@ std::string gunzip(std::span<const unsigned char> bytes) {
                               (static_cast<std::size_t>(bytes[n - 1]) << 24);
     if (isize <= bytes.size() * 1032) guess = isize + 64;  // + room to see the stream end
   }
+  // The output may pass max_bytes by one byte: that byte tells a bomb from a file at the limit.
   std::string out;
-  out.resize(std::max<std::size_t>(guess, 1024));
+  const std::size_t cap = max_bytes < out.max_size() ? max_bytes + 1 : out.max_size();
+  out.resize(std::min(std::max<std::size_t>(guess, 1024), cap));
   stream.next_in = const_cast<Bytef*>(bytes.data());  // zlib's API is not const-correct
   stream.avail_in = static_cast<uInt>(bytes.size());
   std::size_t produced = 0;
   int status = Z_OK;
   while (true) {
-    if (produced == out.size()) out.resize(out.size() * 2);
+    if (produced == out.size()) {
+      if (out.size() >= cap) {
+        inflateEnd(&stream);
+        throw_input("gzip data inflates to more than the limit of {}", format_size(max_bytes));
+      }
+      out.resize(std::min(out.size() * 2, cap));
+    }
     stream.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
     stream.avail_out = static_cast<uInt>(out.size() - produced);
     status = inflate(&stream, Z_NO_FLUSH);
@@ -229,8 +227,9 @@ std::string gunzip(std::span<const unsigned char> bytes) {
   return out;
 }
 
-std::string gunzip(std::string_view bytes) {
-  return gunzip(std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()));
+std::string gunzip(std::string_view bytes, std::uint64_t max_bytes) {
+  return gunzip(std::span(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()),
+                max_bytes);
 }
 
 std::string gzip(std::string_view bytes, int level) {
@@ -252,14 +251,9 @@ std::string gzip(std::string_view bytes, int level) {
   return out;
 }
 
-std::string read_maybe_gzip(const std::string& path) {
-  std::string bytes = read_file(path);
-  if (!is_gzip(bytes)) return bytes;
-  try {
-    return gunzip(bytes);
-  } catch (const Error& e) {
-    throw_input("{}: {}", path, e.what());
-  }
+std::string read_maybe_gzip(const std::string& path, std::uint64_t max_bytes) {
+  InputFile file(path, max_bytes);
+  return read_maybe_gzip(file);
 }
 
 }  // namespace descent::io

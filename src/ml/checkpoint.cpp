@@ -1,12 +1,10 @@
 #include "descent/ml/checkpoint.hpp"
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <bit>
 #include <cstring>
-#include <fstream>
-#include <sstream>
-
-#include <zlib.h>
 
 #include "descent/core/error.hpp"
 #include "descent/io/files.hpp"
@@ -145,7 +143,10 @@ std::string encode_checkpoint(const Checkpoint& c) {
   Writer w;
   w.bytes().append(kMagic, sizeof(kMagic));
   w.number(Checkpoint::kVersion);
-  for (const auto* text : {&c.model, &c.optimizer, &c.schedule, &c.data}) w.blob(*text);
+  for (const auto* text : {&c.model, &c.optimizer, &c.schedule, &c.data, &c.target}) {
+    w.blob(*text);
+  }
+  w.number(c.data_hash);
   w.number(c.batch_size);
   w.number(c.test_fraction);
   w.number(c.seed);
@@ -177,7 +178,10 @@ std::string encode_checkpoint(const Checkpoint& c) {
 
 Checkpoint decode_checkpoint(std::string_view bytes, std::string_view source) {
   Reader header(bytes, source);
-  if (bytes.size() < sizeof(kMagic) + 8 || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
+  if (bytes.size() < sizeof(kMagic) + 8) {
+    header.fail(fmt::format("it is too short to be a checkpoint ({} bytes)", bytes.size()));
+  }
+  if (std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
     header.fail("not a descent checkpoint (wrong magic bytes)");
   }
   const std::string_view body = bytes.substr(0, bytes.size() - 4);
@@ -186,11 +190,17 @@ Checkpoint decode_checkpoint(std::string_view bytes, std::string_view source) {
   if (stored != checksum(body)) header.fail("its checksum does not match (the file is corrupt or truncated)");
 
   Reader r(body.substr(sizeof(kMagic)), source);
-  if (const auto version = r.number<std::uint32_t>(); version != Checkpoint::kVersion) {
-    r.fail(fmt::format("version {} is not supported (this build reads version {})", version, Checkpoint::kVersion));
-  }
   Checkpoint c;
+  c.version = r.number<std::uint32_t>();
+  if (c.version < 1 || c.version > Checkpoint::kVersion) {
+    r.fail(fmt::format("version {} is not supported (this build reads versions 1 to {})", c.version,
+                       Checkpoint::kVersion));
+  }
   for (auto* text : {&c.model, &c.optimizer, &c.schedule, &c.data}) *text = r.blob();
+  if (c.version >= 2) {
+    c.target = r.blob();
+    c.data_hash = r.number<std::uint64_t>();
+  }
   c.batch_size = r.number<std::int64_t>();
   c.test_fraction = r.number<double>();
   c.seed = r.number<std::uint64_t>();
@@ -217,15 +227,7 @@ Checkpoint decode_checkpoint(std::string_view bytes, std::string_view source) {
   c.best_epoch = r.number<std::int64_t>();
   c.best_loss = r.number<double>();
   if (!r.at_end()) r.fail("it has trailing bytes");
-
-  const auto param_bytes = static_cast<std::uint64_t>(c.num_params) * (c.double_precision ? 8u : 4u);
-  if (c.num_params < 1 || c.params.size() != param_bytes ||
-      (!c.best_params.empty() && c.best_params.size() != param_bytes)) {
-    r.fail("its parameter blob does not match its parameter count");
-  }
-  if (c.shape.inputs < 1 || c.mean.size() != c.shape.inputs || c.scale.size() != c.shape.inputs) {
-    r.fail("its standardization statistics do not match its input size");
-  }
+  validate_checkpoint(c, source);
   return c;
 }
 
@@ -234,11 +236,20 @@ void save_checkpoint(const std::string& path, const Checkpoint& checkpoint) {
 }
 
 Checkpoint load_checkpoint(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw_input("cannot open checkpoint {}", path);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return decode_checkpoint(bytes.str(), path);
+  std::string bytes;
+  try {
+    io::InputFile file(path);
+    // The magic first: a device or a big file of something else is refused without reading it.
+    const std::string_view head = file.head(sizeof(kMagic));
+    if (head.size() == sizeof(kMagic) && std::memcmp(head.data(), kMagic, sizeof(kMagic)) != 0) {
+      Reader(head, path).fail("not a descent checkpoint (wrong magic bytes)");
+    }
+    bytes = file.read_all();
+  } catch (const Error& e) {
+    if (std::string_view(e.what()).starts_with("checkpoint ")) throw;
+    throw_input("checkpoint: {}", e.what());
+  }
+  return decode_checkpoint(bytes, path);
 }
 
 }  // namespace descent::ml

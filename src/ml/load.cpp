@@ -17,6 +17,9 @@ LabeledData to_labeled(io::Dataset dataset) {
   data.feature_names = std::move(dataset.feature_names);
   data.class_names = std::move(dataset.class_names);
   data.predefined_test_rows = dataset.predefined_test_rows;
+  data.content_hash = dataset.content_hash;
+  data.target = std::move(dataset.target);
+  data.notes = std::move(dataset.notes);
   return data;
 }
 

@@ -118,16 +118,20 @@ ModelConfig resolve_model(std::string_view spec_text, const ProblemShape& shape)
   return config;
 }
 
+namespace {
+
+// The layers of a model (no parameter memory yet: layers allocate on bind() and reserve()).
 template <typename T>
-Network<T>::Network(std::string_view spec_text, const ProblemShape& shape)
-    : config_(resolve_model(spec_text, shape)), shape_(shape) {
+std::vector<std::unique_ptr<Layer<T>>> build_layers(const ModelConfig& config,
+                                                    const ProblemShape& shape) {
   if (shape.inputs < 1) throw_input("model: the data set has no features");
-  const Spec& spec = config_.spec;
-  const Index outputs = config_.loss == LossKind::cross_entropy ? shape.num_classes : 1;
+  std::vector<std::unique_ptr<Layer<T>>> layers;
+  const Spec& spec = config.spec;
+  const Index outputs = config.loss == LossKind::cross_entropy ? shape.num_classes : 1;
   Index width = shape.inputs;
   auto add = [&](std::unique_ptr<Layer<T>> layer) {
     width = layer->output_size();
-    layers_.push_back(std::move(layer));
+    layers.push_back(std::move(layer));
   };
   if (spec.name() == "mlp" || spec.name() == "cnn") {
     const Activation activation = parse_activation(spec.word("activation", "relu"));
@@ -161,6 +165,23 @@ Network<T>::Network(std::string_view spec_text, const ProblemShape& shape)
   }
   add(make_dense<T>(width, outputs));
 
+  return layers;
+}
+
+}  // namespace
+
+Index count_params(std::string_view spec_text, const ProblemShape& shape) {
+  Index total = 0;
+  for (const auto& layer : build_layers<float>(resolve_model(spec_text, shape), shape)) {
+    total += layer->num_params();
+  }
+  return total;
+}
+
+template <typename T>
+Network<T>::Network(std::string_view spec_text, const ProblemShape& shape)
+    : config_(resolve_model(spec_text, shape)), shape_(shape) {
+  layers_ = build_layers<T>(config_, shape);
   Index total = 0;
   for (const auto& layer : layers_) total += layer->num_params();
   params_.assign(static_cast<std::size_t>(total), T(0));

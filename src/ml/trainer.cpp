@@ -8,10 +8,10 @@
 
 #include "descent/ml/trainer.hpp"
 
+#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
-
-#include <Eigen/Core>
+#include <optional>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -66,15 +66,16 @@ void check_options(const TrainOptions& options) {
 }
 
 template <typename T>
-TrainResult train_as(const LabeledData& data, const TrainOptions& options, const TrainCallbacks& callbacks,
-                     const Split& split, const Standardizer& z, const std::string& model) {
+TrainResult train_as(const LabeledData& data, const TrainOptions& options,
+                     const TrainCallbacks& callbacks, const Split& split, const Standardizer& z,
+                     const std::string& model, const std::optional<Checkpoint>& saved) {
   detail::TrainingRun<T> run(data, options, split, z, model, callbacks);
   const ThreadScope threads(options.threads, run.work_per_step());
   run.set_threads(threads.count());
-  if (options.resume.empty()) {
-    run.start_fresh();
+  if (saved) {
+    run.resume(*saved, options.resume);
   } else {
-    run.resume(load_checkpoint(options.resume), options.resume);
+    run.start_fresh();
   }
   return run.run();
 }
@@ -90,14 +91,19 @@ TrainResult train(const LabeledData& data, const TrainOptions& options, const Tr
   check_options(options);
   if (data.features.rows() != data.targets.size()) throw_input("{}: features and targets differ in length", data.name);
   if (data.features.cols() != data.shape.inputs) throw_input("{}: the feature count does not match its shape", data.name);
+  std::optional<Checkpoint> saved;
+  if (!options.resume.empty()) {  // the data first: other mismatches follow from it
+    saved = load_checkpoint(options.resume);
+    detail::check_resume_data(*saved, data, options.resume);
+  }
   const Split split = split_rows(data.features.rows(), options.test_fraction, options.seed, data.predefined_test_rows);
   const Standardizer z = options.standardize ? Standardizer::fit(data.features, split.train)
                                              : Standardizer::identity(data.features.cols());
   const std::string model = options.model.empty() ? default_model(data.shape) : options.model;
   if (resolve_model(model, data.shape).double_precision) {
-    return train_as<double>(data, options, callbacks, split, z, model);
+    return train_as<double>(data, options, callbacks, split, z, model, saved);
   }
-  return train_as<float>(data, options, callbacks, split, z, model);
+  return train_as<float>(data, options, callbacks, split, z, model, saved);
 }
 
 }  // namespace descent::ml

@@ -44,6 +44,13 @@ RowMatrix<T> standardized_rows(const RowMat& features, const std::vector<Index>&
   return out;
 }
 
+// Rows of the largest forward pass: a batch, or an evaluation chunk of a set (a set may be far
+// smaller than a chunk, and the scratch is rows x the widest layer: 200,000 inputs x 1000 rows
+// would be gigabytes for a few rows of data).
+Index scratch_rows(Index batch, Index train_rows, Index test_rows) {
+  return std::max(batch, std::min(kEvalChunk, std::max(train_rows, test_rows)));
+}
+
 Vec pick(const Vec& targets, const std::vector<Index>& rows) {
   Vec out(static_cast<Index>(rows.size()));
   for (std::size_t i = 0; i < rows.size(); ++i) out[static_cast<Index>(i)] = targets[rows[i]];
@@ -86,6 +93,26 @@ void check_schedule_length(const optim::Schedule& schedule, std::int64_t epochs,
 
 }  // namespace
 
+void check_resume_data(const Checkpoint& saved, const LabeledData& run, const std::string& path) {
+  if (saved.version < 2) {
+    throw_input(
+        "checkpoint {} is version {}: it does not record which data and target column it "
+        "was trained on, so it cannot be resumed safely (predict still reads it); train "
+        "again to write a version {} checkpoint",
+        path, saved.version, Checkpoint::kVersion);
+  }
+  if (saved.data_hash != run.content_hash) {
+    throw_input(
+        "checkpoint {} was written for data '{}' with content hash {:016x}; this run's data "
+        "'{}' has hash {:016x}: a different or changed file; resume with the data it was "
+        "trained on",
+        path, saved.data, saved.data_hash, run.name, run.content_hash);
+  }
+  if (saved.data_hash == 0) check_same("data", saved.data, run.name, path);  // hash unknown
+  check_same("target column", saved.target.empty() ? "(none)" : saved.target,
+             run.target.empty() ? "(none)" : run.target, path);
+}
+
 template <typename T>
 TrainingRun<T>::TrainingRun(const LabeledData& data, const TrainOptions& options, const Split& split, const Standardizer& z,
     const std::string& model, const TrainCallbacks& callbacks)
@@ -109,7 +136,7 @@ TrainingRun<T>::TrainingRun(const LabeledData& data, const TrainOptions& options
                                      options.epochs * sampler_.batches_per_epoch());
   check_schedule_length(*schedule_, options.epochs, sampler_.batches_per_epoch());
   schedule_->start(*optimizer_);
-  net_.reserve(std::max(sampler_.batch_size(), kEvalChunk));
+  net_.reserve(scratch_rows(sampler_.batch_size(), train_x_.rows(), test_x_.rows()));
   batch_x_.resize(static_cast<std::size_t>(sampler_.batch_size() * net_.inputs()));
   batch_y_.resize(static_cast<std::size_t>(sampler_.batch_size()));
   best_params_.assign(net_.params().begin(), net_.params().end());
@@ -129,7 +156,7 @@ void TrainingRun<T>::set_threads(int threads) {
   for (int t = 1; t < threads; ++t) {
     workers_.push_back(std::make_unique<Network<T>>(net_.spec(), shape_));
     workers_.back()->use_params_of(net_);
-    workers_.back()->reserve(std::max(sampler_.batch_size(), kEvalChunk));
+    workers_.back()->reserve(scratch_rows(sampler_.batch_size(), train_x_.rows(), test_x_.rows()));
   }
 }
 
@@ -144,7 +171,6 @@ void TrainingRun<T>::resume(const Checkpoint& saved, const std::string& path) {
   check_same("model", saved.model, state_.model, path);
   check_same("optimizer", saved.optimizer, state_.optimizer, path);
   check_same("schedule", saved.schedule, state_.schedule, path);
-  check_same("data", saved.data, state_.data, path);
   check_same("batch size", fmt::format("{}", saved.batch_size), fmt::format("{}", state_.batch_size), path);
   check_same("seed", fmt::format("{}", saved.seed), fmt::format("{}", state_.seed), path);
   check_same("test fraction", fmt::format("{}", saved.test_fraction), fmt::format("{}", state_.test_fraction), path);
@@ -154,12 +180,15 @@ void TrainingRun<T>::resume(const Checkpoint& saved, const std::string& path) {
   check_same("parameter count", fmt::format("{}", saved.num_params), fmt::format("{}", state_.num_params), path);
   check_same("dtype", saved.double_precision ? "float64" : "float32",
              state_.double_precision ? "float64" : "float32", path);
+  const std::int64_t steps = saved.epoch * sampler_.batches_per_epoch();
+  check_same("schedule step after the saved epochs", fmt::format("{}", saved.schedule_step),
+             fmt::format("{}", steps), path);
   restore(saved);
 }
 
 template <typename T>
 void TrainingRun<T>::restore(const Checkpoint& saved) {
-  // Load into temporaries first so a failure leaves nothing half-set.
+  // Everything is checked; load into temporaries first so a failure leaves nothing half-set.
   Rng rng;
   rng.load(saved.rng_state);
   optimizer_->load_state(saved.optimizer_state);
@@ -225,6 +254,8 @@ void TrainingRun<T>::describe(const LabeledData& data, const Standardizer& z) {
   state_.optimizer = optimizer_->spec();
   state_.schedule = schedule_->spec();
   state_.data = data.name;
+  state_.target = data.target;
+  state_.data_hash = data.content_hash;
   state_.batch_size = options_.batch_size;
   state_.test_fraction = data.predefined_test_rows > 0 ? 0.0 : options_.test_fraction;
   state_.seed = options_.seed;

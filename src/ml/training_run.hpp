@@ -26,6 +26,11 @@ namespace descent::ml::detail {
 
 inline constexpr int kMaxThreads = 64;  // parts a step is split into, at most
 
+// A resume needs the data its checkpoint was trained on: the same content (wherever the file now
+// is) and target column. Version 1 checkpoints recorded neither, so they cannot be resumed.
+// Throws descent::Error (bad_input) saying which differs.
+void check_resume_data(const Checkpoint& saved, const LabeledData& data, const std::string& path);
+
 template <typename T>
 class TrainingRun {
  public:

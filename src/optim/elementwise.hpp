@@ -90,6 +90,7 @@ class ByteWriter {
 
 class ByteReader {
  public:
+  // `who` is copied: callers pass temporaries such as this->name().
   ByteReader(std::string_view bytes, std::string_view who) : bytes_(bytes), who_(who) {}
   std::string text() {
     const auto n = i64();
@@ -139,7 +140,7 @@ class ByteReader {
     pos_ += bytes;
   }
   std::string_view bytes_;
-  std::string_view who_;
+  std::string who_;
   std::size_t pos_ = 0;
 };
 
@@ -200,6 +201,7 @@ class Elementwise : public Optimizer {
     for (auto& slot : doubles) slot = in.array<double>();
     for (auto& slot : floats) slot = in.array<float>();
     in.finish();
+    check_loaded(size, kind, scalar, doubles, floats);
     if (size_ >= 0 && size >= 0 && size != size_) {
       throw_input("{}: the saved optimizer state holds {} parameters, this run has {}",
                   this->name(), size, size_);
@@ -211,6 +213,7 @@ class Elementwise : public Optimizer {
     double_slots_ = std::move(doubles);
     float_slots_ = std::move(floats);
   }
+  std::int64_t state_size() const override { return size_; }
   void reset() override {
     step_ = 0;
     scalar_ = 1.0;
@@ -228,6 +231,26 @@ class Elementwise : public Optimizer {
   double scalar_ = 1.0;  // a per-run scalar some rules keep (NAdam's mu_product)
 
  private:
+  // Saved state must be what run() leaves: unsized with no buffers, or sized with the rule's
+  // buffers of that length in one scalar type and none in the other; a finite scalar.
+  void check_loaded(std::int64_t size, std::int64_t kind, double scalar,
+                    const std::array<std::vector<double>, 3>& doubles,
+                    const std::array<std::vector<float>, 3>& floats) const {
+    const bool unsized = size == -1 && kind == 0;
+    bool buffers_fit = size >= -1 && (unsized || kind == 1 || kind == 2);
+    for (std::size_t s = 0; s < 3 && buffers_fit; ++s) {
+      const auto used = static_cast<std::size_t>(static_cast<int>(s) < Rule::kSlots ? size : 0);
+      buffers_fit =
+          doubles[s].size() == (kind == 2 ? used : 0) && floats[s].size() == (kind == 1 ? used : 0);
+    }
+    if (!buffers_fit || !std::isfinite(scalar)) {
+      throw_input(
+          "{}: the saved optimizer state is inconsistent (size {}, buffers that do not "
+          "match it, or a non-finite scalar)",
+          this->name(), size);
+    }
+  }
+
   template <typename T>
   static constexpr std::int64_t kind_of() {
     return sizeof(T) == sizeof(double) ? 2 : 1;

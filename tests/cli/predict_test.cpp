@@ -62,6 +62,28 @@ TEST_F(PredictCli, WrongColumnCountIsExit2) {
   EXPECT_EQ(run_cli({"predict", "--checkpoint", checkpoint_, "--data", rows_}).exit_code, 2);
 }
 
+TEST_F(PredictCli, AHeaderWithOtherNamesIsRefusedNamingThem) {
+  std::ofstream(rows_)
+      << "sepal length (cm),sepal width (cm),petal_length,petal_width\n5.1,3.5,1.4,0.2\n";
+  const auto r = run_cli({"predict", "--checkpoint", checkpoint_, "--data", rows_});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(
+      r.err.find(
+          "features 'petal length (cm)', 'petal width (cm)' are not among the file's columns"),
+      std::string::npos)
+      << r.err;
+}
+
+TEST_F(PredictCli, AHeaderWithTheNamesInAnotherOrderPicksThemByName) {
+  std::ofstream(rows_)
+      << "petal width (cm),petal length (cm),sepal width (cm),sepal length (cm),id\n"
+         "0.2,1.4,3.5,5.1,1\n1.8,5.1,3.0,5.9,2\n";
+  const auto r = run_cli({"predict", "--checkpoint", checkpoint_, "--data", rows_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\nsetosa,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nvirginica,"), std::string::npos) << r.out;
+}
+
 TEST(PredictCliErrors, MissingCheckpointIsExit2) {
   EXPECT_EQ(run_cli({"predict", "--checkpoint", "/nonexistent.ckpt", "--data", "iris"}).exit_code, 2);
 }

@@ -19,6 +19,11 @@ struct IdxArray {
 // magic, an element type other than unsigned byte, or a size that does not match the data.
 IdxArray parse_idx(std::string_view bytes, std::string_view source_name);
 
+// The size an IDX file must have (header + data), from its header at the start of `head`:
+// checks the magic, element type, rank and dimensions. Throws Error(bad_input,
+// "<source>: IDX header: ...") saying which is wrong, or that head is too short to hold it.
+std::uint64_t idx_file_size(std::string_view head, std::string_view source_name);
+
 // Reads an IDX file, gzipped or not.
 IdxArray read_idx(const std::string& path);
 

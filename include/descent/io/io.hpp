@@ -6,5 +6,6 @@
 #include "descent/io/dataset.hpp"
 #include "descent/io/files.hpp"
 #include "descent/io/idx.hpp"
+#include "descent/io/input.hpp"
 #include "descent/io/json.hpp"
 #include "descent/io/output_path.hpp"

@@ -5,7 +5,8 @@
 //
 // Layout (little-endian): magic "DSCNTCKP", u32 version, then fields in the order of the struct
 // below (strings and blobs as u64 length + bytes, numbers as 8-byte IEEE / two's complement),
-// then u32 crc32 of everything before it.
+// then u32 crc32 of everything before it. Version 1 lacked `target` and `data_hash`; it is still
+// read (for predict), but a run cannot resume from it.
 #pragma once
 
 #include <cstdint>
@@ -35,13 +36,16 @@ struct TrainingHistory {
 };
 
 struct Checkpoint {
-  static constexpr std::uint32_t kVersion = 1;
+  static constexpr std::uint32_t kVersion = 2;
+  std::uint32_t version = kVersion;  // the version read (encode always writes kVersion)
 
   // What the run is: canonical specs and settings; a resume must agree with all of them.
   std::string model;
   std::string optimizer;
   std::string schedule;
-  std::string data;  // data set name or path
+  std::string data;             // data set name or path, as given
+  std::string target;           // CSV target column (name or index; io::Dataset::target)
+  std::uint64_t data_hash = 0;  // io::Dataset::content_hash: a resume needs the same data
   std::int64_t batch_size = 0;
   double test_fraction = 0.0;
   std::uint64_t seed = 0;
@@ -71,12 +75,19 @@ struct Checkpoint {
 
 std::string encode_checkpoint(const Checkpoint& checkpoint);
 // Throws descent::Error (bad_input) naming `source` for a wrong magic or version, a bad
-// checksum, a truncated file, or sizes that disagree; nothing is half-loaded.
+// checksum, a truncated file, and for any field out of range or inconsistent with the others
+// (validate_checkpoint); nothing is half-loaded.
 Checkpoint decode_checkpoint(std::string_view bytes, std::string_view source);
 
 // Writes atomically (io::write_file_atomic): the file is whole or absent. Throws io on failure.
 void save_checkpoint(const std::string& path, const Checkpoint& checkpoint);
-// Reads and decodes; a missing file is bad_input.
+// Reads (within io::kMaxInputBytes) and decodes; a missing file, a directory or a file too
+// short to be a checkpoint is bad_input.
 Checkpoint load_checkpoint(const std::string& path);
+
+// Checks every field (ranges, finiteness, sizes against the model spec and shape, the optimizer
+// state and RNG state, the history against the epoch count). Throws descent::Error (bad_input)
+// "checkpoint <source>: field 'epoch' = -1; must be >= 0; refusing to load it".
+void validate_checkpoint(const Checkpoint& checkpoint, std::string_view source);
 
 }  // namespace descent::ml

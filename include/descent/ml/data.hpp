@@ -19,13 +19,17 @@ namespace descent::ml {
 // What the trainer learns from: features (one sample per row), targets (values, or class
 // indices 0..k-1 stored as doubles), and what the targets are.
 struct LabeledData {
-  std::string name;                 // "digits" or a file path; recorded in checkpoints
+  std::string name;  // "digits" or a file path as given; recorded in checkpoints
   RowMat features;
   Vec targets;
   ProblemShape shape;               // inputs, task, classes, image shape
   std::vector<std::string> feature_names;
   std::vector<std::string> class_names;
   std::int64_t predefined_test_rows = 0;  // > 0: the last rows are the official test set
+  // The data's identity, recorded in checkpoints (see io::Dataset): a resume needs the same.
+  std::uint64_t content_hash = 0;
+  std::string target;
+  std::vector<std::string> notes;  // how the file was read (io::Dataset::notes)
 };
 
 // The io module's data set as the trainer's input (features and targets move).

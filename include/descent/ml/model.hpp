@@ -50,6 +50,10 @@ struct ModelConfig {
 };
 ModelConfig resolve_model(std::string_view spec_text, const ProblemShape& shape);
 
+// The number of parameters of the model on the problem, without allocating them. Throws as
+// resolve_model and Network's constructor do.
+Index count_params(std::string_view spec_text, const ProblemShape& shape);
+
 // A model sensible for the problem when none is given: linear for regression, logistic for two
 // classes, mlp(hidden=[64]) for ten or more inputs per class... (see model.cpp), softmax otherwise.
 std::string default_model(const ProblemShape& shape);

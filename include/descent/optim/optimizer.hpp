@@ -63,6 +63,9 @@ class Optimizer {
   virtual void load_state(std::string_view bytes) = 0;
   // Forgets all state: the next step is step 1.
   virtual void reset() = 0;
+  // The number of parameters the state is sized for; -1 before the first step and for rules
+  // that keep no per-parameter state.
+  virtual std::int64_t state_size() const { return -1; }
 
   // Non-empty after a step that could not proceed (a singular Newton system, a failed line
   // search): a sentence for people. The driver stops with that message.
