@@ -12,6 +12,7 @@
 #include "args.hpp"
 #include "command.hpp"
 #include "descent/core/error.hpp"
+#include "descent/optim/minimize.hpp"
 #include "descent/plot/race.hpp"
 #include "descent/plot/render.hpp"
 #include "output.hpp"
@@ -24,7 +25,7 @@ struct PlotOptions {
   std::string at;
   std::vector<std::string> optimizers;
   std::string schedule;
-  std::int64_t steps = 0;
+  std::int64_t steps = -1;  // -1: the default
   double tol = 1e-8;
   std::string range;
   bool arrows = false;
@@ -120,14 +121,19 @@ RunFn setup(CLI::App& sub) {
   sub.add_option("--at", o->at, "the start, e.g. x=-1.5,y=2 (a problem's standard start when omitted)");
   sub.add_option("--optimizer", o->optimizers, "optimizer spec; repeat to race several (default gd)");
   sub.add_option("--schedule", o->schedule, "learning-rate schedule spec, e.g. exp_decay(lambda=0.01)");
-  sub.add_option("--steps", o->steps, "optimizer updates per run (default 100; a problem's suggestion)");
-  sub.add_option("--tol", o->tol, "stop when ||grad|| <= tol (default 1e-8)");
+  sub.add_option("--steps", o->steps, "optimizer updates per run (default 100; a problem's suggestion)")
+      ->check(integer_in(1, optim::kMaxSteps));
+  sub.add_option("--tol", o->tol, "stop when ||grad|| <= tol (default 1e-8)")
+      ->check(number_in(0, INFINITY));
   sub.add_option("--range", o->range, "axes, e.g. x=-2:2,y=-1:3 (default: around the paths)");
   sub.add_flag("--arrows", o->arrows, "draw the negative gradient on a coarse grid");
-  sub.add_option("--levels", o->levels, "number of contour levels (default 20)");
+  sub.add_option("--levels", o->levels, "number of contour levels (default 20)")
+      ->check(integer_in(1, 200));
   sub.add_option("--out", o->out, "picture file: .svg, .png or .pdf")->required();
-  sub.add_option("--width", o->width, "picture width in px (default 800)");
-  sub.add_option("--height", o->height, "picture height in px (default 600)");
+  sub.add_option("--width", o->width, "picture width in px (default 800)")
+      ->check(integer_in(16, plot::kMaxPixels));
+  sub.add_option("--height", o->height, "picture height in px (default 600)")
+      ->check(integer_in(16, plot::kMaxPixels));
   sub.add_flag("--json", o->json, "print one JSON document (file, range, each optimizer's result)");
   return [o] { return run_plot(*o); };
 }

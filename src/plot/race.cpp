@@ -97,7 +97,7 @@ RaceResult race(const RaceOptions& options) {
     }
   }
   const std::vector<std::string> specs = options.optimizers.empty() ? std::vector<std::string>{"gd"} : options.optimizers;
-  const std::int64_t steps = options.steps > 0 ? options.steps : target.suggested_steps;
+  const std::int64_t steps = options.steps >= 0 ? options.steps : target.suggested_steps;
   // Build every optimizer first, so a bad spec fails before any work.
   std::vector<std::unique_ptr<optim::Optimizer>> optimizers;
   for (const auto& spec : specs) optimizers.push_back(optim::make_optimizer(spec));
@@ -105,7 +105,8 @@ RaceResult race(const RaceOptions& options) {
     std::unique_ptr<optim::Schedule> schedule;
     if (!options.schedule.empty()) schedule = optim::make_schedule(options.schedule, optimizers[i]->lr(), steps);
     RunSummary summary = optim::minimize(target.objective, target.start, *optimizers[i], schedule.get(),
-                                         {.steps = steps, .tol = options.tol, .trace = true});
+                                         {.steps = steps, .tol = options.tol, .trace = true,
+                                          .trace_limit = kPathPoints});
     result.runs.push_back({specs[i], std::move(summary)});
   }
   result.figure = paths_figure(function_view(target), result.runs, options.paths, options.width, options.height);
