@@ -151,7 +151,8 @@ RunFn setup(CLI::App& sub) {
   auto o = std::make_shared<CheckOptions>();
   sub.add_option("EXPR", o->expression, "formula, e.g. 'sin(x)*y^2'")->required();
   sub.add_option("--at", o->at, "the point, e.g. x=1,y=2 (every variable of EXPR)")->required();
-  sub.add_option("--tol", o->tol, "largest relative error that passes (default 1e-6)");
+  sub.add_option("--tol", o->tol, "largest relative error that passes (default 1e-6)")
+      ->check(number_in(0, INFINITY, /*lo_open=*/true));
   sub.add_flag("--json", o->json, "print one JSON document");
   return [o] { return run_check(*o); };
 }

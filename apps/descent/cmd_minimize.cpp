@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "descent/optim/minimize.hpp"
 #include "descent/optim/objectives.hpp"
 #include "descent/optim/problems.hpp"
+#include "descent/symbolic/formula.hpp"
 #include "output.hpp"
 
 namespace descent::cli {
@@ -177,6 +179,10 @@ int run_minimize(const MinimizeArgs& a) {
                                          : optim::Jit::automatic;
   const optim::Objective objective = optim::formula_objective(
       task.formula, task.variables, optimizer->needs_hessian(), jit, task.steps + 1);
+  // A start where f or its gradient is not finite is refused (exit 2), not run to a "diverged".
+  symbolic::require_defined(symbolic::parse_formula(task.formula), task.variables,
+                            std::span<const double>(task.start.data(), task.variables.size()),
+                            /*derivatives=*/true);
 
   // Rows for the human table: every step of short runs, else the first ten and about forty
   // more, sampled evenly (the last row comes from the summary).

@@ -37,6 +37,14 @@ optim::Objective formula_objective(const std::string& formula, const std::vector
   return objective;
 }
 
+// A run from a point where f or its gradient is not finite has no path to draw: refused
+// (bad_input naming the part, as `descent grad` does).
+void require_defined_at_start(const Target& target) {
+  symbolic::require_defined(symbolic::parse_formula(target.formula), target.variables,
+                            std::span<const double>(target.start.data(), target.variables.size()),
+                            /*derivatives=*/true);
+}
+
 }  // namespace
 
 Target resolve_target(const std::string& expr, const std::vector<std::pair<std::string, double>>& at) {
@@ -62,6 +70,7 @@ Target resolve_target(const std::string& expr, const std::vector<std::pair<std::
         }
         target.start[it - target.variables.begin()] = at[i].second;
       }
+      require_defined_at_start(target);
     }
     return target;
   }
@@ -74,6 +83,7 @@ Target resolve_target(const std::string& expr, const std::vector<std::pair<std::
     target.start[static_cast<Index>(i)] = at[i].second;
   }
   target.objective = formula_objective(expr, target.variables);
+  require_defined_at_start(target);
   return target;
 }
 
