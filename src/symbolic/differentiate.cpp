@@ -40,14 +40,20 @@ class Differentiator {
       }
       case Op::mul: {
         // (f1 f2 ... fn)' = sum_i f1 ... fi' ... fn
-        std::vector<Expr> terms;
+        // The whole expansion is charged before any of it is built.
         const auto args = e.args();
+        std::vector<Expr> derivatives;
+        std::size_t nonzero = 0;
+        for (const Expr& a : args) {
+          derivatives.push_back(d(a));
+          if (!derivatives.back().is_constant(0.0)) ++nonzero;
+        }
+        budget_.charge(nonzero * args.size());
+        std::vector<Expr> terms;
         for (std::size_t i = 0; i < args.size(); ++i) {
-          Expr di = d(args[i]);
-          if (di.is_constant(0.0)) continue;
+          if (derivatives[i].is_constant(0.0)) continue;
           std::vector<Expr> factors(args.begin(), args.end());
-          factors[i] = di;
-          budget_.charge(factors.size());
+          factors[i] = derivatives[i];
           terms.push_back(product(std::move(factors)));
         }
         return sum(std::move(terms));
