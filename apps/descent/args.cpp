@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <cstdint>
 #include <cmath>
 #include <cstdlib>
 
@@ -78,6 +79,20 @@ CLI::Validator integer_in(std::int64_t lo, std::int64_t hi) {
         return {};
       },
       what);
+}
+
+CLI::Validator seed_value() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        std::uint64_t value = 0;
+        const char* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+        if (ec != std::errc() || ptr != end) {
+          return fmt::format("must be an integer in [0, {}], got '{}'", UINT64_MAX, text);
+        }
+        return {};
+      },
+      "a seed");
 }
 
 CLI::Validator number_in(double lo, double hi, bool lo_open, bool hi_open) {

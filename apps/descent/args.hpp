@@ -35,5 +35,7 @@ double parse_number(std::string_view text, std::string_view what);
 // lo_open), e.g. number_in(0, 1, false, true) for [0, 1); hi = infinity: no upper bound.
 CLI::Validator integer_in(std::int64_t lo, std::int64_t hi);
 CLI::Validator number_in(double lo, double hi, bool lo_open = false, bool hi_open = false);
+// A seed: an integer in [0, 2^64 - 1] ("-1" is refused, not wrapped around).
+CLI::Validator seed_value();
 
 }  // namespace descent::cli

@@ -82,7 +82,8 @@ RunFn setup(CLI::App& sub) {
       ->check(integer_in(0, ml::kMaxEpochs));
   sub.add_option("--batch-size", l.batch_size, "minibatch size (default 32)")
       ->check(integer_in(1, ml::kMaxBatchSize));
-  sub.add_option("--seed", l.seed, "seed for training and the random directions (default 0)");
+  sub.add_option("--seed", l.seed, "seed for training and the random directions (default 0)")
+      ->check(seed_value());
   sub.add_flag("--1d", l.one_dimensional, "the line from the initial to the trained parameters");
   sub.add_option("--resolution", l.resolution, "grid nodes per axis (default 41) or points on the line (61)")
       ->check(integer_in(3, static_cast<std::int64_t>(plot::kMaxLineResolution)));

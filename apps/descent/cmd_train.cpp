@@ -151,7 +151,9 @@ RunFn setup(CLI::App& sub) {
   a->fraction_flag = sub.add_option("--test-fraction", o.test_fraction, "share of rows held out for testing, in [0, 1)")
                          ->capture_default_str()
                          ->check(number_in(0, 1, false, /*hi_open=*/true));
-  a->seed_flag = sub.add_option("--seed", o.seed, "seed of the split, initialization and shuffling")->capture_default_str();
+  a->seed_flag = sub.add_option("--seed", o.seed, "seed of the split, initialization and shuffling")
+                     ->capture_default_str()
+                     ->check(seed_value());
   sub.add_option("--checkpoint", o.checkpoint, "write a checkpoint to FILE after every epoch");
   sub.add_option("--resume", o.resume, "continue from a checkpoint (settings not given come from it)");
   a->standardize_flag = sub.add_flag("--no-standardize", a->no_standardize, "use the features as they are");

@@ -47,6 +47,10 @@ TEST(CliRanges, OptimizerOptionsOutsideTheirRangeAreRefused) {
                  "cosine: eta_min = -1; must be a finite number >= 0");
 }
 
+TEST(CliRanges, ANegativeSeedIsRefusedNotWrappedAround) {
+  expect_refused(run_cli({"train", "--seed", "-1"}), "--seed: must be an integer in [0, 18446744073709551615]");
+}
+
 TEST(CliRanges, TestFractionOfOneIsRefused) {
   expect_refused(run_cli({"train", "--test-fraction", "1"}), "--test-fraction: must be a number in [0, 1)");
 }

@@ -108,5 +108,9 @@ TEST(ConstantsInAt, ECannotBeAssignedInMinimize) {
   expect_refused(run_cli({"minimize", "x^2", "--at", "x=1,e=2"}), "'e' is a constant");
 }
 
+TEST(ConstantsInAt, PiIsNoVariableToDifferentiateBy) {
+  expect_refused(run_cli({"diff", "x^2", "pi"}), "'pi' is a constant");
+}
+
 }  // namespace
 }  // namespace descent
