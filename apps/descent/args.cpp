@@ -46,9 +46,10 @@ std::pair<std::string, std::string> split_assignment(const std::string& item, st
   std::string name = item.substr(0, eq);
   if (!is_identifier(name)) throw_usage("{}: '{}' is not a variable name", flag, name);
   if (symbolic::is_constant_name(name)) {
-    throw_usage("{}: '{}' is a constant of the formula language, not a variable; it cannot be "
-                "given a value",
-                flag, name);
+    throw_usage(
+        "{}: '{}' is a constant of the formula language, not a variable; it cannot be "
+        "given a value",
+        flag, name);
   }
   return {name, item.substr(eq + 1)};
 }
@@ -97,9 +98,9 @@ CLI::Validator seed_value() {
 
 CLI::Validator number_in(double lo, double hi, bool lo_open, bool hi_open) {
   const std::string what =
-      std::isinf(hi) ? fmt::format("a finite number {} {}", lo_open ? ">" : ">=", lo)
-                     : fmt::format("a number in {}{}, {}{}", lo_open ? '(' : '[', lo, hi,
-                                   hi_open ? ')' : ']');
+      std::isinf(hi)
+          ? fmt::format("a finite number {} {}", lo_open ? ">" : ">=", lo)
+          : fmt::format("a number in {}{}, {}{}", lo_open ? '(' : '[', lo, hi, hi_open ? ')' : ']');
   return CLI::Validator(
       [=](std::string& text) -> std::string {
         char* end = nullptr;

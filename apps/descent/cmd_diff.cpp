@@ -23,7 +23,8 @@ int run_diff(const DiffOptions& o) {
   symbolic::Expr f = symbolic::parse(o.expression);
   for (const std::string& v : o.variables) {
     if (symbolic::is_constant_name(v)) {
-      throw_usage("'{}' is a constant of the formula language, not a variable to differentiate by", v);
+      throw_usage("'{}' is a constant of the formula language, not a variable to differentiate by",
+                  v);
     }
     f = symbolic::diff(f, v);
   }

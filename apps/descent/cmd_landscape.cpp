@@ -85,9 +85,11 @@ RunFn setup(CLI::App& sub) {
   sub.add_option("--seed", l.seed, "seed for training and the random directions (default 0)")
       ->check(seed_value());
   sub.add_flag("--1d", l.one_dimensional, "the line from the initial to the trained parameters");
-  sub.add_option("--resolution", l.resolution, "grid nodes per axis (default 41) or points on the line (61)")
+  sub.add_option("--resolution", l.resolution,
+                 "grid nodes per axis (default 41) or points on the line (61)")
       ->check(integer_in(3, static_cast<std::int64_t>(plot::kMaxLineResolution)));
-  sub.add_option("--span", l.span, "plane: a, b in [-span, span]; line: a in [-span/4, 1 + span/4] (default 1)")
+  sub.add_option("--span", l.span,
+                 "plane: a, b in [-span, span]; line: a in [-span/4, 1 + span/4] (default 1)")
       ->check(number_in(0, plot::kMaxSpan, /*lo_open=*/true));
   sub.add_option("--levels", l.levels, "number of contour levels (default 20)")
       ->check(integer_in(1, 200));

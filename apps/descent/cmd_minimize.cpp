@@ -167,9 +167,10 @@ void print_human(const Task& task, const optim::Optimizer& optimizer,
 int run_minimize(const MinimizeArgs& a) {
   const Task task = make_task(a);
   if (a.trace && task.steps > kMaxTraceSteps) {
-    throw_usage("--trace prints every step, at most {} steps (got --steps {}); --plot draws "
-                "longer runs",
-                kMaxTraceSteps, task.steps);
+    throw_usage(
+        "--trace prints every step, at most {} steps (got --steps {}); --plot draws "
+        "longer runs",
+        kMaxTraceSteps, task.steps);
   }
   if (!a.plot.empty()) plot::format_from_path(a.plot);  // a bad extension fails before the run
   auto optimizer = optim::make_optimizer(task.optimizer);
@@ -189,7 +190,9 @@ int run_minimize(const MinimizeArgs& a) {
   std::vector<TracePoint> rows;
   const std::int64_t stride = task.steps <= kFullTableSteps ? 1 : std::max<std::int64_t>(1, task.steps / 40);
   const bool progress = !a.json && stderr_is_terminal() && task.steps >= 100000;
-  optim::MinimizeOptions options{.steps = task.steps, .tol = a.tol, .maximize = a.maximize,
+  optim::MinimizeOptions options{.steps = task.steps,
+                                 .tol = a.tol,
+                                 .maximize = a.maximize,
                                  .trace = a.trace || !a.plot.empty(),
                                  .trace_limit = a.trace ? 0 : plot::kPathPoints};
   if (!a.json) {

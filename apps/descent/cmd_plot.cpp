@@ -121,7 +121,8 @@ RunFn setup(CLI::App& sub) {
   sub.add_option("--at", o->at, "the start, e.g. x=-1.5,y=2 (a problem's standard start when omitted)");
   sub.add_option("--optimizer", o->optimizers, "optimizer spec; repeat to race several (default gd)");
   sub.add_option("--schedule", o->schedule, "learning-rate schedule spec, e.g. exp_decay(lambda=0.01)");
-  sub.add_option("--steps", o->steps, "optimizer updates per run (default 100; a problem's suggestion)")
+  sub.add_option("--steps", o->steps,
+                 "optimizer updates per run (default 100; a problem's suggestion)")
       ->check(integer_in(1, optim::kMaxSteps));
   sub.add_option("--tol", o->tol, "stop when ||grad|| <= tol (default 1e-8)")
       ->check(number_in(0, INFINITY));

@@ -79,26 +79,34 @@ std::string metric_name(bool classification) { return classification ? "test_acc
 nlohmann::json to_json(const TrainArgs& a, const ml::TrainResult& r) {
   const bool cls = r.history.classification;
   // Without a test set (--test-fraction 0) the test figures are null, not NaN.
-  const auto test_num = [&r](double v) { return r.test_rows == 0 ? nlohmann::json(nullptr) : json_num(v); };
+  const auto test_num = [&r](double v) {
+    return r.test_rows == 0 ? nlohmann::json(nullptr) : json_num(v);
+  };
   nlohmann::json epochs = nlohmann::json::array();
   for (const auto& e : r.history.epochs) {
-    epochs.push_back({{"epoch", e.epoch}, {"train_loss", json_num(e.train_loss)}, {"test_loss", test_num(e.test_loss)},
-                      {metric_name(cls), test_num(e.test_metric)}, {"lr", json_num(e.lr)}, {"seconds", e.seconds}});
+    epochs.push_back({{"epoch", e.epoch},
+                      {"train_loss", json_num(e.train_loss)},
+                      {"test_loss", test_num(e.test_loss)},
+                      {metric_name(cls), test_num(e.test_metric)},
+                      {"lr", json_num(e.lr)},
+                      {"seconds", e.seconds}});
   }
-  nlohmann::json doc = {{"data", a.data},
-                        {"model", r.model},
-                        {"optimizer", r.optimizer},
-                        {"schedule", r.schedule},
-                        {"batch_size", a.options.batch_size == 0 ? nlohmann::json("full") : nlohmann::json(a.options.batch_size)},
-                        {"parameters", r.parameters},
-                        {"train_rows", r.train_rows},
-                        {"test_rows", r.test_rows},
-                        {"epochs", epochs},
-                        {"train_loss", json_num(r.train_loss)},
-                        {"test_loss", test_num(r.test_loss)},
-                        {metric_name(cls), test_num(r.test_metric)},
-                        {"best_epoch", r.best_epoch},
-                        {"reason", std::string(to_string(r.reason))}};
+  nlohmann::json doc = {
+      {"data", a.data},
+      {"model", r.model},
+      {"optimizer", r.optimizer},
+      {"schedule", r.schedule},
+      {"batch_size",
+       a.options.batch_size == 0 ? nlohmann::json("full") : nlohmann::json(a.options.batch_size)},
+      {"parameters", r.parameters},
+      {"train_rows", r.train_rows},
+      {"test_rows", r.test_rows},
+      {"epochs", epochs},
+      {"train_loss", json_num(r.train_loss)},
+      {"test_loss", test_num(r.test_loss)},
+      {metric_name(cls), test_num(r.test_metric)},
+      {"best_epoch", r.best_epoch},
+      {"reason", std::string(to_string(r.reason))}};
   if (!r.message.empty()) doc["message"] = r.message;
   return doc;
 }
@@ -127,7 +135,8 @@ void print_human(const TrainArgs& a, const ml::TrainResult& r) {
                                  : fmt::format("test R^2 {}", fmt_num(r.test_metric));
   const std::string test = tested ? fmt::format("test loss {}, {}", fmt_num(r.test_loss), metric)
                                   : std::string("no test set (--test-fraction 0)");
-  std::cout << fmt::format("{}: train loss {}, {}\n", r.reason == StopReason::diverged ? "diverged" : "done",
+  std::cout << fmt::format("{}: train loss {}, {}\n",
+                           r.reason == StopReason::diverged ? "diverged" : "done",
                            fmt_num(r.train_loss), test);
 }
 
@@ -148,7 +157,8 @@ RunFn setup(CLI::App& sub) {
   sub.add_option("--epochs", o.epochs, "epochs in total (a resumed run continues up to this)")
       ->capture_default_str()
       ->check(integer_in(0, ml::kMaxEpochs));
-  a->fraction_flag = sub.add_option("--test-fraction", o.test_fraction, "share of rows held out for testing, in [0, 1)")
+  a->fraction_flag = sub.add_option("--test-fraction", o.test_fraction,
+                                    "share of rows held out for testing, in [0, 1)")
                          ->capture_default_str()
                          ->check(number_in(0, 1, false, /*hi_open=*/true));
   a->seed_flag = sub.add_option("--seed", o.seed, "seed of the split, initialization and shuffling")
@@ -159,8 +169,9 @@ RunFn setup(CLI::App& sub) {
   a->standardize_flag = sub.add_flag("--no-standardize", a->no_standardize, "use the features as they are");
   a->clip_norm_flag = sub.add_option("--clip-norm", o.clip_norm, "clip the gradient's norm to X")
                           ->check(number_in(0, INFINITY));
-  a->clip_value_flag = sub.add_option("--clip-value", o.clip_value, "clip every gradient entry to [-X, X]")
-                           ->check(number_in(0, INFINITY));
+  a->clip_value_flag =
+      sub.add_option("--clip-value", o.clip_value, "clip every gradient entry to [-X, X]")
+          ->check(number_in(0, INFINITY));
   sub.add_option("--threads", o.threads, "threads for the linear algebra (default: all cores)")
       ->check(integer_in(0, ml::kMaxThreads));
   sub.add_flag("--json", a->json, "print one JSON document");

@@ -178,9 +178,10 @@ Network<T>::Network(std::string_view spec_text, const ProblemShape& shape)
     throw_usage("model {}: {} parameters; at most {}", spec.text(), total, kMaxParameters);
   }
   if (values > kMaxValuesPerExample) {
-    throw_usage("model {}: {} values per example between layers; at most {} (narrower layers "
-                "or fewer channels)",
-                spec.text(), values, kMaxValuesPerExample);
+    throw_usage(
+        "model {}: {} values per example between layers; at most {} (narrower layers "
+        "or fewer channels)",
+        spec.text(), values, kMaxValuesPerExample);
   }
   params_.assign(static_cast<std::size_t>(total), T(0));
   grad_.assign(static_cast<std::size_t>(total), T(0));

@@ -62,9 +62,10 @@ void check_options(const TrainOptions& options) {
     throw_usage("train: epochs = {}; must lie in [0, {}]", options.epochs, kMaxEpochs);
   }
   if (options.batch_size < 0 || options.batch_size > kMaxBatchSize) {
-    throw_usage("train: batch_size = {}; must be a positive integer no larger than {} (or 0 for "
-                "the full batch)",
-                options.batch_size, kMaxBatchSize);
+    throw_usage(
+        "train: batch_size = {}; must be a positive integer no larger than {} (or 0 for "
+        "the full batch)",
+        options.batch_size, kMaxBatchSize);
   }
   if (!(options.clip_norm >= 0) || !std::isfinite(options.clip_norm)) throw_usage("--clip-norm must be a positive number");
   if (!(options.clip_value >= 0) || !std::isfinite(options.clip_value)) throw_usage("--clip-value must be a positive number");

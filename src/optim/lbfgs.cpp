@@ -58,7 +58,8 @@ class Lbfgs final : public detail::ClosureRule {
     detail::check_nonnegative("lbfgs", "tolerance_grad", o.tolerance_grad);
     detail::check_nonnegative("lbfgs", "tolerance_change", o.tolerance_change);
     if (o.history_size < 1 || o.history_size > kMaxLbfgsHistory) {
-      throw_usage("lbfgs: history_size = {}; must lie in [1, {}]", o.history_size, kMaxLbfgsHistory);
+      throw_usage("lbfgs: history_size = {}; must lie in [1, {}]", o.history_size,
+                  kMaxLbfgsHistory);
     }
     if (o.line_search_fn != "none" && o.line_search_fn != "strong_wolfe") {
       throw_usage("lbfgs: line_search_fn = {}; must be none or strong_wolfe", o.line_search_fn);

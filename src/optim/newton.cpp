@@ -36,9 +36,10 @@ class Newton final : public detail::ClosureRule {
     if (!objective.hessian) throw_usage("newton needs the Hessian of the objective");
     const Index n = x.size();
     if (n > kMaxNewtonVariables) {
-      throw_usage("newton: {} variables; at most {} (a dense n x n Hessian and an O(n^3) solve per "
-                  "step); lbfgs needs no Hessian",
-                  n, kMaxNewtonVariables);
+      throw_usage(
+          "newton: {} variables; at most {} (a dense n x n Hessian and an O(n^3) solve per "
+          "step); lbfgs needs no Hessian",
+          n, kMaxNewtonVariables);
     }
     hessian_.resize(n, n);
     objective.hessian(x, hessian_);

@@ -79,7 +79,8 @@ Grid loss_surface(const Vec& theta, const Vec& d1, const Vec& d2, const LossFact
                   double span, std::size_t resolution) {
   DESCENT_ASSERT(d1.size() == theta.size() && d2.size() == theta.size());
   if (resolution < 3 || resolution > kMaxSurfaceResolution) {
-    throw_usage("landscape: resolution = {}; must lie in [3, {}]", resolution, kMaxSurfaceResolution);
+    throw_usage("landscape: resolution = {}; must lie in [3, {}]", resolution,
+                kMaxSurfaceResolution);
   }
   if (!(span > 0.0 && span <= kMaxSpan)) {
     throw_usage("landscape: span = {}; must lie in (0, {}]", span, kMaxSpan);

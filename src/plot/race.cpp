@@ -114,9 +114,9 @@ RaceResult race(const RaceOptions& options) {
   for (std::size_t i = 0; i < specs.size(); ++i) {
     std::unique_ptr<optim::Schedule> schedule;
     if (!options.schedule.empty()) schedule = optim::make_schedule(options.schedule, optimizers[i]->lr(), steps);
-    RunSummary summary = optim::minimize(target.objective, target.start, *optimizers[i], schedule.get(),
-                                         {.steps = steps, .tol = options.tol, .trace = true,
-                                          .trace_limit = kPathPoints});
+    RunSummary summary = optim::minimize(
+        target.objective, target.start, *optimizers[i], schedule.get(),
+        {.steps = steps, .tol = options.tol, .trace = true, .trace_limit = kPathPoints});
     result.runs.push_back({specs[i], std::move(summary)});
   }
   result.figure = paths_figure(function_view(target), result.runs, options.paths, options.width, options.height);

@@ -26,7 +26,8 @@ class Differentiator {
  private:
   Expr rule(const Expr& e) {
     switch (e.op()) {
-      case Op::constant: return constant(0.0);
+      case Op::constant:
+        return constant(0.0);
       case Op::variable: return constant(e.name() == var_ ? 1.0 : 0.0);
       case Op::add: {
         std::vector<Expr> terms;
@@ -151,7 +152,8 @@ std::vector<Expr> gradient(const Expr& f, const std::vector<std::string>& vars) 
   return gradient(f, vars, budget);
 }
 
-std::vector<Expr> gradient(const Expr& f, const std::vector<std::string>& vars, DiffBudget& budget) {
+std::vector<Expr> gradient(const Expr& f, const std::vector<std::string>& vars,
+                           DiffBudget& budget) {
   std::vector<Expr> grad;
   grad.reserve(vars.size());
   for (const auto& v : vars) grad.push_back(diff(f, v, budget));

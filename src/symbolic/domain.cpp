@@ -67,8 +67,8 @@ void require_defined(const ParsedFormula& f, const std::vector<std::string>& var
   parts.push_back(f.expr);
   if (const auto bad = first_non_finite(parts, vars, values)) {
     const double v = evaluate<double>(*bad, vars, values);
-    throw Error(ErrorCode::bad_input, fmt::format("{} is {}{}", to_string(*bad), verdict(v),
-                                                  where(*bad, vars, values)));
+    throw Error(ErrorCode::bad_input,
+                fmt::format("{} is {}{}", to_string(*bad), verdict(v), where(*bad, vars, values)));
   }
   if (!derivatives) return;
   const std::vector<Expr> partials = gradient(f.expr, vars);

@@ -35,9 +35,9 @@ TEST(CliRanges, ANegativeStepCountIsRefusedWithAShortMessage) {
 }
 
 TEST(CliRanges, PlotRefusesZeroSteps) {
-  expect_refused(run_cli({"plot", "x^2", "--at", "x=1", "--steps", "0", "--out",
-                          test::temp_path("zero.svg")}),
-                 "--steps: must be a positive integer");
+  expect_refused(
+      run_cli({"plot", "x^2", "--at", "x=1", "--steps", "0", "--out", test::temp_path("zero.svg")}),
+      "--steps: must be a positive integer");
 }
 
 TEST(CliRanges, OptimizerOptionsOutsideTheirRangeAreRefused) {
@@ -48,11 +48,13 @@ TEST(CliRanges, OptimizerOptionsOutsideTheirRangeAreRefused) {
 }
 
 TEST(CliRanges, ANegativeSeedIsRefusedNotWrappedAround) {
-  expect_refused(run_cli({"train", "--seed", "-1"}), "--seed: must be an integer in [0, 18446744073709551615]");
+  expect_refused(run_cli({"train", "--seed", "-1"}),
+                 "--seed: must be an integer in [0, 18446744073709551615]");
 }
 
 TEST(CliRanges, TestFractionOfOneIsRefused) {
-  expect_refused(run_cli({"train", "--test-fraction", "1"}), "--test-fraction: must be a number in [0, 1)");
+  expect_refused(run_cli({"train", "--test-fraction", "1"}),
+                 "--test-fraction: must be a number in [0, 1)");
 }
 
 TEST(CliRanges, PictureSizeIsBounded) {
@@ -67,15 +69,16 @@ TEST(CliRanges, LandscapeSpanIsBounded) {
 }
 
 TEST(CliLimits, LandscapeResolutionIsRefusedBeforeTraining) {
-  const auto r = run_cli_limited({"landscape", "--resolution", "10000", "--out",
-                                  test::temp_path("res.svg")},
-                                 {.seconds = 60, .memory_mb = 2048});
+  const auto r =
+      run_cli_limited({"landscape", "--resolution", "10000", "--out", test::temp_path("res.svg")},
+                      {.seconds = 60, .memory_mb = 2048});
   expect_refused(r, "landscape: resolution = 10000; must lie in [3, 501] for a plane");
 }
 
 TEST(CliLimits, AHugeModelIsARangeErrorNotOutOfMemory) {
-  const auto r = run_cli_limited({"train", "--model", "mlp(hidden=[1000000, 1000000])", "--epochs", "1"},
-                                 {.seconds = 60, .memory_mb = 2048});
+  const auto r =
+      run_cli_limited({"train", "--model", "mlp(hidden=[1000000, 1000000])", "--epochs", "1"},
+                      {.seconds = 60, .memory_mb = 2048});
   expect_refused(r, "parameters; at most 50000000");
 }
 
@@ -115,8 +118,9 @@ TEST(CliLimits, AMinimizePictureOfManyStepsKeepsBoundedMemory) {
 }
 
 TEST(CliLimits, TraceOfTooManyStepsIsRefused) {
-  expect_refused(run_cli({"minimize", "x", "--at", "x=0", "--steps", "2000000", "--trace", "--json"}),
-                 "--trace prints every step, at most 1000000 steps");
+  expect_refused(
+      run_cli({"minimize", "x", "--at", "x=0", "--steps", "2000000", "--trace", "--json"}),
+      "--trace prints every step, at most 1000000 steps");
 }
 
 }  // namespace

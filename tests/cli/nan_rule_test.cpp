@@ -32,7 +32,8 @@ TEST(NanRule, GradJsonRefusesItToo) {
 }
 
 TEST(NanRule, GradRefusesAnInfiniteDerivative) {
-  expect_refused(run_cli({"grad", "sqrt(x)", "--at", "x=0"}), "df/dx = 1/(2*sqrt(x)) is infinite at x = 0");
+  expect_refused(run_cli({"grad", "sqrt(x)", "--at", "x=0"}),
+                 "df/dx = 1/(2*sqrt(x)) is infinite at x = 0");
 }
 
 TEST(NanRule, GradRefusesAnInfiniteHessianEntry) {
@@ -64,8 +65,8 @@ TEST(NanRule, ALiteralBeyondDoubleIsRefused) {
 }
 
 TEST(NanRule, TrainWithoutATestSetSaysSo) {
-  const auto r = run_cli({"train", "--data", "iris", "--model", "softmax", "--epochs", "1",
-                          "--test-fraction", "0"});
+  const auto r = run_cli(
+      {"train", "--data", "iris", "--model", "softmax", "--epochs", "1", "--test-fraction", "0"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("no test set"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("nan"), std::string::npos) << r.out;

@@ -1,7 +1,8 @@
 // Runs the built `descent` binary under a deadline and, where memory is the point, an address
 // space limit (ulimit -v in the child's shell): a test of a work limit fails by timing out or
 // running out of memory instead of hanging the suite or the machine.
-// Example: auto r = run_cli_limited({"train", "--model", "mlp(hidden=[1000000])"}, {.seconds = 60});
+// Example: auto r = run_cli_limited({"train", "--model", "mlp(hidden=[1000000])"}, {.seconds =
+// 60});
 #pragma once
 
 #include <cstdint>
@@ -26,8 +27,8 @@ inline constexpr bool kAddressSpaceLimitWorks = true;
 #endif
 
 struct Limits {
-  int seconds = 60;              // killed (exit 137) past this
-  std::int64_t memory_mb = 0;    // address space in MiB; 0: none
+  int seconds = 60;            // killed (exit 137) past this
+  std::int64_t memory_mb = 0;  // address space in MiB; 0: none
 };
 
 // As run_cli; a run killed by the deadline exits with 124 or 137.

@@ -96,8 +96,9 @@ TEST(DerivativeLimits, AHessianOfTooManyVariablesIsRefusedBeforeAnyWork) {
     if (i > 0) text.append(" + ").append(vars.back());
   }
   const Expr f = parse(text);
-  EXPECT_NE(error_of([&] { Program::compile(f, vars, Program::Derivatives::hessian); })
-                .find("a Hessian of 1001 variables is too large: at most 1000"),
+  EXPECT_NE(error_of([&] {
+              Program::compile(f, vars, Program::Derivatives::hessian);
+            }).find("a Hessian of 1001 variables is too large: at most 1000"),
             std::string::npos);
   EXPECT_NE(error_of([&] { hessian(f, vars); }).find("too large"), std::string::npos);
 }

@@ -26,7 +26,7 @@ struct LbfgsOptions {
   std::int64_t max_eval = -1;  // -1: max_iter * 5 / 4 (PyTorch's default)
   double tolerance_grad = 1e-7;
   double tolerance_change = 1e-9;
-  std::int64_t history_size = 100;  // [1, kMaxLbfgsHistory]
+  std::int64_t history_size = 100;      // [1, kMaxLbfgsHistory]
   std::string line_search_fn = "none";  // "none" or "strong_wolfe" (c1 = 1e-4, c2 = 0.9, 25 tries)
   bool maximize = false;
 };

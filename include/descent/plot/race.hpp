@@ -46,7 +46,8 @@ struct RaceOptions {
   std::vector<std::pair<std::string, double>> at{};
   std::vector<std::string> optimizers{};  // specs as typed; empty: gd
   std::string schedule{};                 // empty: constant lr
-  std::int64_t steps = -1;  // in [0, optim::kMaxSteps]; -1: 100 for formulas, a problem's suggestion
+  std::int64_t steps =
+      -1;  // in [0, optim::kMaxSteps]; -1: 100 for formulas, a problem's suggestion
   double tol = 1e-8;
   PathsOptions paths{};
   int width = 800;

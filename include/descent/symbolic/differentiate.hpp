@@ -13,9 +13,9 @@ namespace descent::symbolic {
 
 // Limits on derivative size, so that work and memory stay bounded for any formula: the product
 // rule turns an n-factor product into n terms of n factors, so second derivatives of a product
-// of a few hundred factors that share a variable grow to 10^7 operands (minutes, gigabytes; about 2 s per million here).
-// kMaxDerivativeSize counts the operands of every product, sum and call that differentiation
-// builds (before sharing); kMaxHessianVariables bounds the dense n x n Hessian.
+// of a few hundred factors that share a variable grow to 10^7 operands (minutes, gigabytes; about 2
+// s per million here). kMaxDerivativeSize counts the operands of every product, sum and call that
+// differentiation builds (before sharing); kMaxHessianVariables bounds the dense n x n Hessian.
 inline constexpr std::size_t kMaxDerivativeSize = 1'000'000;
 inline constexpr std::size_t kMaxHessianVariables = 1000;
 

@@ -1,7 +1,8 @@
 // Where a formula is defined. The rule (shared by every command that evaluates a formula at a
 // user's point): a value or derivative that is not finite there is an error naming the part and
 // the point, never a result. Example:
-//   require_defined(parse_formula("log(x)"), {"x"}, {-1.0});  // throws "log(x) is undefined at x = -1"
+//   require_defined(parse_formula("log(x)"), {"x"}, {-1.0});  // throws "log(x) is undefined at x =
+//   -1"
 // Simplification keeps its printed form (x/x is 1, as in SymPy), but the written parts are
 // checked too, so x/x at x = 0 is refused ("x^-1 is infinite at x = 0") rather than 1.
 #pragma once
