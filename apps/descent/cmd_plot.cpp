@@ -1,6 +1,7 @@
 // `descent plot EXPR --at ... --optimizer SPEC [--optimizer SPEC ...] --out FILE`: runs each
 // optimizer from the same start and draws their paths over the contours of f (two variables)
-// or along the curve f(x) (one). Example: descent plot rosenbrock --optimizer adam(lr=0.1) --out r.png
+// or along the curve f(x) (one); exit 3 when a run diverged (the picture is still drawn).
+// Example: descent plot rosenbrock --optimizer adam(lr=0.1) --out r.png
 #include <iostream>
 #include <memory>
 #include <string>
@@ -66,6 +67,14 @@ nlohmann::json point_json(const std::vector<std::string>& variables, const Vec& 
   return doc;
 }
 
+// 3 when a run diverged (its f is not finite: not a result, as in `descent minimize`), else 0.
+int exit_status(const plot::RaceResult& result) {
+  for (const auto& run : result.runs) {
+    if (run.summary.reason == StopReason::diverged) return 3;
+  }
+  return 0;
+}
+
 int run_plot(const PlotOptions& o) {
   plot::format_from_path(o.out);  // an unknown extension is an error before any work
   if (o.width < 16 || o.height < 16) throw_usage("--width and --height must be at least 16 px");
@@ -102,7 +111,7 @@ int run_plot(const PlotOptions& o) {
                                    {"reason", std::string(to_string(run.summary.reason))}});
     }
     std::cout << doc.dump(2) << '\n';
-    return 0;
+    return exit_status(result);
   }
   Table table({"optimizer", "steps", "f", "reason"});
   for (const auto& run : result.runs) {
@@ -111,7 +120,7 @@ int run_plot(const PlotOptions& o) {
   }
   table.print(std::cout);
   std::cout << "wrote " << o.out << '\n';
-  return 0;
+  return exit_status(result);
 }
 
 RunFn setup(CLI::App& sub) {

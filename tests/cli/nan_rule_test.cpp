@@ -60,6 +60,15 @@ TEST(NanRule, PlotRefusesAStartOutsideTheDomain) {
                  "log(x) is undefined at x = -1");
 }
 
+TEST(NanRule, PlotExitsThreeWhenARunDiverges) {
+  const std::string out = test::temp_path("diverged.svg");
+  const auto r = run_cli({"plot", "x^2", "--at", "x=1", "--optimizer", "gd(lr=10)", "--steps", "300",
+                          "--out", out, "--json"});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out).at("optimizers").at(0).at("reason"), "diverged");
+  std::remove(out.c_str());
+}
+
 TEST(NanRule, ALiteralBeyondDoubleIsRefused) {
   expect_refused(run_cli({"grad", "1e999*x", "--at", "x=1"}), "'1e999' is not a finite number");
 }
