@@ -1,12 +1,15 @@
 #include "args.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 
 #include <fmt/format.h>
 
 #include "descent/core/error.hpp"
+#include "descent/symbolic/parser.hpp"
 
 namespace descent::cli {
 namespace {
@@ -42,6 +45,12 @@ std::pair<std::string, std::string> split_assignment(const std::string& item, st
   }
   std::string name = item.substr(0, eq);
   if (!is_identifier(name)) throw_usage("{}: '{}' is not a variable name", flag, name);
+  if (symbolic::is_constant_name(name)) {
+    throw_usage(
+        "{}: '{}' is a constant of the formula language, not a variable; it cannot be "
+        "given a value",
+        flag, name);
+  }
   return {name, item.substr(eq + 1)};
 }
 
@@ -54,6 +63,57 @@ double parse_number(std::string_view text, std::string_view what) {
   if (s.empty() || end != s.c_str() + s.size()) throw_usage("{}: '{}' is not a number", what, s);
   if (!std::isfinite(v)) throw_usage("{}: '{}' is not a finite number", what, s);
   return v;
+}
+
+CLI::Validator integer_in(std::int64_t lo, std::int64_t hi) {
+  const std::string what = lo == 0   ? fmt::format("a non-negative integer no larger than {}", hi)
+                           : lo == 1 ? fmt::format("a positive integer no larger than {}", hi)
+                                     : fmt::format("an integer in [{}, {}]", lo, hi);
+  return CLI::Validator(
+      [lo, hi, what](std::string& text) -> std::string {
+        std::int64_t value = 0;
+        const char* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+        if (ec != std::errc() || ptr != end || value < lo || value > hi) {
+          return fmt::format("must be {}, got '{}'", what, text);
+        }
+        return {};
+      },
+      what);
+}
+
+CLI::Validator seed_value() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        std::uint64_t value = 0;
+        const char* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+        if (ec != std::errc() || ptr != end) {
+          return fmt::format("must be an integer in [0, {}], got '{}'", UINT64_MAX, text);
+        }
+        return {};
+      },
+      "a seed");
+}
+
+CLI::Validator number_in(double lo, double hi, bool lo_open, bool hi_open) {
+  const std::string what =
+      std::isinf(hi)
+          ? fmt::format("a finite number {} {}", lo_open ? ">" : ">=", lo)
+          : fmt::format("a number in {}{}, {}{}", lo_open ? '(' : '[', lo, hi, hi_open ? ')' : ']');
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        const bool parsed = !text.empty() && end == text.c_str() + text.size();
+        const bool above = lo_open ? v > lo : v >= lo;
+        const bool below = hi_open ? v < hi : v <= hi;
+        if (!parsed || !std::isfinite(v) || !above || !below) {
+          return fmt::format("must be {}, got '{}'", what, text);
+        }
+        return {};
+      },
+      what);
 }
 
 std::vector<NamedValue> parse_point(std::string_view text, std::string_view flag) {

@@ -2,10 +2,13 @@
 // Example: auto point = parse_point("x=1,y=2");  // {{"x", 1.0}, {"y", 2.0}}
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <CLI/CLI.hpp>
 
 namespace descent::cli {
 
@@ -25,5 +28,14 @@ std::vector<NamedValue> parse_point(std::string_view text, std::string_view flag
 std::vector<NamedRange> parse_ranges(std::string_view text, std::string_view flag = "--range");
 // Finite number from text or throws bad_usage mentioning `what`.
 double parse_number(std::string_view text, std::string_view what);
+
+// CLI11 checks with short messages (CLI11's own range check prints DBL_MAX in 310 digits):
+//   --steps: must be a non-negative integer no larger than 1000000000000000, got '-5'
+// integer_in: an integer in [lo, hi]; number_in: a finite number in [lo, hi] ((lo, hi] when
+// lo_open), e.g. number_in(0, 1, false, true) for [0, 1); hi = infinity: no upper bound.
+CLI::Validator integer_in(std::int64_t lo, std::int64_t hi);
+CLI::Validator number_in(double lo, double hi, bool lo_open = false, bool hi_open = false);
+// A seed: an integer in [0, 2^64 - 1] ("-1" is refused, not wrapped around).
+CLI::Validator seed_value();
 
 }  // namespace descent::cli

@@ -1,8 +1,11 @@
 // `descent check EXPR --at x=1,y=2 [--tol T]`: the gradient three ways (symbolic, autodiff,
 // central finite differences), compared per coordinate with a verdict. A failed check is a
-// result (exit 0, verdict "fail"), not an error.
+// result (exit 0, verdict "fail"), not an error; a value that is not finite is not a result: f or
+// its symbolic gradient undefined at the point, or an autodiff or finite-difference value that
+// is not finite (a step past the edge of the domain), is an error (exit 2) naming it.
 // Example: descent check 'sin(x)*y^2' --at x=1,y=2
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <span>
@@ -36,10 +39,29 @@ struct Gradients {
   Vec symbolic, autodiff, numeric;
 };
 
+void require_finite(const char* method, const Vec& g, const std::vector<std::string>& vars,
+                    const Vec& x) {
+  for (Index i = 0; i < g.size(); ++i) {
+    if (std::isfinite(g[i])) continue;
+    std::string point;
+    for (std::size_t k = 0; k < vars.size(); ++k) {
+      point += fmt::format("{}{} = {}", k ? ", " : "", vars[k], x[static_cast<Index>(k)]);
+    }
+    throw Error(ErrorCode::bad_input,
+                fmt::format("{} df/d{} = {} at {}; the check needs finite values there (is the "
+                            "point at the edge of the domain?)",
+                            method, vars[static_cast<std::size_t>(i)],
+                            std::isnan(g[i]) ? "nan" : fmt::format("{}", g[i]), point));
+  }
+}
+
 Gradients three_gradients(const std::string& text, const std::vector<std::string>& vars,
                           const Vec& x) {
-  const symbolic::Expr expr = symbolic::parse(text);
+  const symbolic::ParsedFormula parsed = symbolic::parse_formula(text);
+  const symbolic::Expr& expr = parsed.expr;
   auto program = symbolic::compile_formula(text, vars, symbolic::Program::Derivatives::gradient);
+  symbolic::require_defined(parsed, vars, std::span<const double>(x.data(), vars.size()),
+                            /*derivatives=*/true);
   Gradients g;
   g.symbolic.resize(x.size());
   g.f = program.value_grad(x.data(), g.symbolic.data());
@@ -53,6 +75,8 @@ Gradients three_gradients(const std::string& text, const std::vector<std::string
 
   auto value_program = program;  // its own scratch for the finite differences
   g.numeric = numdiff::gradient([&](const Vec& p) { return value_program.value(p.data()); }, x);
+  require_finite("autodiff gives", g.autodiff, vars, x);
+  require_finite("central differences give", g.numeric, vars, x);
   return g;
 }
 
@@ -127,7 +151,8 @@ RunFn setup(CLI::App& sub) {
   auto o = std::make_shared<CheckOptions>();
   sub.add_option("EXPR", o->expression, "formula, e.g. 'sin(x)*y^2'")->required();
   sub.add_option("--at", o->at, "the point, e.g. x=1,y=2 (every variable of EXPR)")->required();
-  sub.add_option("--tol", o->tol, "largest relative error that passes (default 1e-6)");
+  sub.add_option("--tol", o->tol, "largest relative error that passes (default 1e-6)")
+      ->check(number_in(0, INFINITY, /*lo_open=*/true));
   sub.add_flag("--json", o->json, "print one JSON document");
   return [o] { return run_check(*o); };
 }

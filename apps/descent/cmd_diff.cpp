@@ -21,7 +21,13 @@ struct DiffOptions {
 
 int run_diff(const DiffOptions& o) {
   symbolic::Expr f = symbolic::parse(o.expression);
-  for (const std::string& v : o.variables) f = symbolic::diff(f, v);
+  for (const std::string& v : o.variables) {
+    if (symbolic::is_constant_name(v)) {
+      throw_usage("'{}' is a constant of the formula language, not a variable to differentiate by",
+                  v);
+    }
+    f = symbolic::diff(f, v);
+  }
   const std::string derivative = symbolic::to_string(f);
   if (o.json) {
     nlohmann::json doc{{"expression", o.expression},

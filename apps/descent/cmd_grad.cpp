@@ -1,6 +1,9 @@
 // `descent grad EXPR --at x=1,y=2 [--hessian]`: gradient (and Hessian) at a point, in --at's
-// order, with the symbolic partial derivatives. Example: descent grad '3*x^2*y + z*y - x' --at x=1,y=1,z=1
+// order, with the symbolic partial derivatives. A value or derivative that is not finite at the
+// point is an error (exit 2) naming the part: "log(x) is undefined at x = -1" (domain.hpp).
+// Example: descent grad '3*x^2*y + z*y - x' --at x=1,y=1,z=1
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -32,14 +35,24 @@ int run_grad(const GradOptions& o) {
     vars.push_back(p.name);
     x.push_back(p.value);
   }
-  const symbolic::Expr f = symbolic::parse(o.expression);
+  const symbolic::ParsedFormula parsed = symbolic::parse_formula(o.expression);
+  const symbolic::Expr& f = parsed.expr;
+  // Compile first: it names a variable missing from --at before the point is evaluated.
   auto program = symbolic::compile_formula(
       o.expression, vars,
       o.hessian ? symbolic::Program::Derivatives::hessian : symbolic::Program::Derivatives::gradient);
+  symbolic::require_defined(parsed, vars, x, /*derivatives=*/true);
   const std::size_t n = vars.size();
   std::vector<double> grad(n), hess(n * n);
   const double value = o.hessian ? program.value_grad_hessian(x.data(), grad.data(), hess.data())
                                  : program.value_grad(x.data(), grad.data());
+  for (std::size_t k = 0; k < hess.size(); ++k) {
+    if (!std::isfinite(hess[k])) {
+      throw Error(ErrorCode::bad_input,
+                  fmt::format("the Hessian entry d2f/d{}d{} is not finite ({}) at {}", vars[k / n],
+                              vars[k % n], hess[k], symbolic::describe_point(f, vars, x)));
+    }
+  }
   const auto partials = symbolic::gradient(f, vars);
 
   if (o.json) {

@@ -9,9 +9,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "args.hpp"
 #include "command.hpp"
 #include "descent/core/error.hpp"
 #include "descent/io/output_path.hpp"
+#include "descent/ml/trainer.hpp"
+#include "descent/plot/landscape.hpp"
 #include "descent/plot/model_landscape.hpp"
 #include "descent/plot/render.hpp"
 #include "output.hpp"
@@ -28,9 +31,6 @@ struct LandscapeCliOptions {
 int run_landscape(LandscapeCliOptions& o) {
   plot::format_from_path(o.out);
   io::check_output_path({"--out", o.out}, {{"--data", o.landscape.data}});
-  if (o.landscape.epochs < 0) throw_usage("--epochs must be >= 0, got {}", o.landscape.epochs);
-  if (!(o.landscape.span > 0.0)) throw_usage("--span must be positive, got {}", o.landscape.span);
-  if (o.landscape.width < 16 || o.landscape.height < 16) throw_usage("--width and --height must be at least 16 px");
   const plot::LandscapeResult r = plot::model_landscape(o.landscape);
   const auto write_error = try_write([&] { plot::save(r.figure, o.out); });
   if (o.json) {
@@ -59,8 +59,9 @@ int run_landscape(LandscapeCliOptions& o) {
           hi = std::max(hi, v);
         }
       }
-      doc["loss_min"] = json_num(lo);
-      doc["loss_max"] = json_num(hi);
+      // null, not inf/-inf, when the loss is finite nowhere on the plane.
+      doc["loss_min"] = lo <= hi ? json_num(lo) : nlohmann::json(nullptr);
+      doc["loss_max"] = lo <= hi ? json_num(hi) : nlohmann::json(nullptr);
     }
     std::cout << doc.dump(2) << '\n';
     return report_errors({write_error}, 0);
@@ -80,15 +81,25 @@ RunFn setup(CLI::App& sub) {
   sub.add_option("--target", l.target, "CSV target column");
   sub.add_option("--model", l.model, "model spec, e.g. mlp(hidden=[32]) (default: by the data)");
   sub.add_option("--optimizer", l.optimizer, "optimizer spec for training (default adam)");
-  sub.add_option("--epochs", l.epochs, "training epochs (default 10)");
-  sub.add_option("--batch-size", l.batch_size, "minibatch size (default 32)");
-  sub.add_option("--seed", l.seed, "seed for training and the random directions (default 0)");
+  sub.add_option("--epochs", l.epochs, "training epochs (default 10)")
+      ->check(integer_in(0, ml::kMaxEpochs));
+  sub.add_option("--batch-size", l.batch_size, "minibatch size (default 32)")
+      ->check(integer_in(1, ml::kMaxBatchSize));
+  sub.add_option("--seed", l.seed, "seed for training and the random directions (default 0)")
+      ->check(seed_value());
   sub.add_flag("--1d", l.one_dimensional, "the line from the initial to the trained parameters");
-  sub.add_option("--resolution", l.resolution, "grid nodes per axis (default 41) or points on the line (61)");
-  sub.add_option("--span", l.span, "plane: a, b in [-span, span]; line: a in [-span/4, 1 + span/4] (default 1)");
-  sub.add_option("--levels", l.levels, "number of contour levels (default 20)");
-  sub.add_option("--width", l.width, "picture width in px (default 800)");
-  sub.add_option("--height", l.height, "picture height in px (default 600)");
+  sub.add_option("--resolution", l.resolution,
+                 "grid nodes per axis (default 41) or points on the line (61)")
+      ->check(integer_in(3, static_cast<std::int64_t>(plot::kMaxLineResolution)));
+  sub.add_option("--span", l.span,
+                 "plane: a, b in [-span, span]; line: a in [-span/4, 1 + span/4] (default 1)")
+      ->check(number_in(0, plot::kMaxSpan, /*lo_open=*/true));
+  sub.add_option("--levels", l.levels, "number of contour levels (default 20)")
+      ->check(integer_in(1, 200));
+  sub.add_option("--width", l.width, "picture width in px (default 800)")
+      ->check(integer_in(16, plot::kMaxPixels));
+  sub.add_option("--height", l.height, "picture height in px (default 600)")
+      ->check(integer_in(16, plot::kMaxPixels));
   sub.add_option("--out", o->out, "picture file: .svg, .png or .pdf")->required();
   sub.add_flag("--json", o->json, "print one JSON document");
   return [o] { return run_landscape(*o); };

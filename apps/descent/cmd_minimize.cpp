@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "descent/optim/minimize.hpp"
 #include "descent/optim/objectives.hpp"
 #include "descent/optim/problems.hpp"
+#include "descent/symbolic/formula.hpp"
 #include "output.hpp"
 
 namespace descent::cli {
@@ -31,6 +33,8 @@ constexpr const char* kDefaultOptimizer = "gd(lr=0.1)";
 constexpr std::int64_t kDefaultSteps = 100;
 // Human output prints every step of runs up to this many steps, else a sample of rows.
 constexpr std::int64_t kFullTableSteps = 40;
+// --trace prints every step (about 200 bytes of JSON each): beyond this, --plot draws the run.
+constexpr std::int64_t kMaxTraceSteps = 1'000'000;
 
 struct MinimizeArgs {
   std::string expression;
@@ -164,6 +168,12 @@ void print_human(const Task& task, const optim::Optimizer& optimizer,
 
 int run_minimize(const MinimizeArgs& a) {
   const Task task = make_task(a);
+  if (a.trace && task.steps > kMaxTraceSteps) {
+    throw_usage(
+        "--trace prints every step, at most {} steps (got --steps {}); --plot draws "
+        "longer runs",
+        kMaxTraceSteps, task.steps);
+  }
   if (!a.plot.empty()) plot::format_from_path(a.plot);  // a bad extension fails before the run
   io::check_output_path({"--plot", a.plot}, {});
   auto optimizer = optim::make_optimizer(task.optimizer);
@@ -173,14 +183,21 @@ int run_minimize(const MinimizeArgs& a) {
                                          : optim::Jit::automatic;
   const optim::Objective objective = optim::formula_objective(
       task.formula, task.variables, optimizer->needs_hessian(), jit, task.steps + 1);
+  // A start where f or its gradient is not finite is refused (exit 2), not run to a "diverged".
+  symbolic::require_defined(symbolic::parse_formula(task.formula), task.variables,
+                            std::span<const double>(task.start.data(), task.variables.size()),
+                            /*derivatives=*/true);
 
   // Rows for the human table: every step of short runs, else the first ten and about forty
   // more, sampled evenly (the last row comes from the summary).
   std::vector<TracePoint> rows;
   const std::int64_t stride = task.steps <= kFullTableSteps ? 1 : std::max<std::int64_t>(1, task.steps / 40);
   const bool progress = !a.json && stderr_is_terminal() && task.steps >= 100000;
-  optim::MinimizeOptions options{.steps = task.steps, .tol = a.tol, .maximize = a.maximize,
-                                 .trace = a.trace || !a.plot.empty()};
+  optim::MinimizeOptions options{.steps = task.steps,
+                                 .tol = a.tol,
+                                 .maximize = a.maximize,
+                                 .trace = a.trace || !a.plot.empty(),
+                                 .trace_limit = a.trace ? 0 : plot::kPathPoints};
   if (!a.json) {
     options.on_step = [&](const optim::StepInfo& info) {
       if (info.step < 10 || info.step % stride == 0) {
@@ -228,9 +245,9 @@ RunFn setup(CLI::App& sub) {
   sub.add_option("--schedule", a->schedule, "lr schedule spec, e.g. 'cosine(t_max=100)'");
   sub.add_option("--steps", a->steps,
                  fmt::format("optimizer updates at most (default {})", kDefaultSteps))
-      ->check(CLI::NonNegativeNumber);
+      ->check(integer_in(0, optim::kMaxSteps));
   sub.add_option("--tol", a->tol, "stop when |grad| <= tol (default 1e-8)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(number_in(0, INFINITY));
   sub.add_flag("--maximize", a->maximize, "ascend instead");
   sub.add_flag("--trace", a->trace, "include every step in the JSON output");
   sub.add_flag("--json", a->json, "print one JSON document");

@@ -1,6 +1,7 @@
 // `descent plot EXPR --at ... --optimizer SPEC [--optimizer SPEC ...] --out FILE`: runs each
 // optimizer from the same start and draws their paths over the contours of f (two variables)
-// or along the curve f(x) (one). Example: descent plot rosenbrock --optimizer adam(lr=0.1) --out r.png
+// or along the curve f(x) (one); exit 3 when a run diverged (the picture is still drawn).
+// Example: descent plot rosenbrock --optimizer adam(lr=0.1) --out r.png
 #include <iostream>
 #include <memory>
 #include <string>
@@ -13,6 +14,7 @@
 #include "command.hpp"
 #include "descent/core/error.hpp"
 #include "descent/io/output_path.hpp"
+#include "descent/optim/minimize.hpp"
 #include "descent/plot/race.hpp"
 #include "descent/plot/render.hpp"
 #include "output.hpp"
@@ -25,7 +27,7 @@ struct PlotOptions {
   std::string at;
   std::vector<std::string> optimizers;
   std::string schedule;
-  std::int64_t steps = 0;
+  std::int64_t steps = -1;  // -1: the default
   double tol = 1e-8;
   std::string range;
   bool arrows = false;
@@ -66,6 +68,14 @@ nlohmann::json point_json(const std::vector<std::string>& variables, const Vec& 
   return doc;
 }
 
+// 3 when a run diverged (its f is not finite: not a result, as in `descent minimize`), else 0.
+int exit_status(const plot::RaceResult& result) {
+  for (const auto& run : result.runs) {
+    if (run.summary.reason == StopReason::diverged) return 3;
+  }
+  return 0;
+}
+
 int run_plot(const PlotOptions& o) {
   plot::format_from_path(o.out);  // an unknown extension is an error before any work
   io::check_output_path({"--out", o.out}, {});
@@ -103,7 +113,7 @@ int run_plot(const PlotOptions& o) {
                                    {"reason", std::string(to_string(run.summary.reason))}});
     }
     std::cout << doc.dump(2) << '\n';
-    return report_errors({write_error}, 0);
+    return report_errors({write_error}, exit_status(result));
   }
   Table table({"optimizer", "steps", "f", "reason"});
   for (const auto& run : result.runs) {
@@ -113,7 +123,7 @@ int run_plot(const PlotOptions& o) {
   table.print(std::cout);
   if (write_error) return report_errors({write_error}, 0);
   std::cout << "wrote " << o.out << '\n';
-  return 0;
+  return exit_status(result);
 }
 
 RunFn setup(CLI::App& sub) {
@@ -123,14 +133,20 @@ RunFn setup(CLI::App& sub) {
   sub.add_option("--at", o->at, "the start, e.g. x=-1.5,y=2 (a problem's standard start when omitted)");
   sub.add_option("--optimizer", o->optimizers, "optimizer spec; repeat to race several (default gd)");
   sub.add_option("--schedule", o->schedule, "learning-rate schedule spec, e.g. exp_decay(lambda=0.01)");
-  sub.add_option("--steps", o->steps, "optimizer updates per run (default 100; a problem's suggestion)");
-  sub.add_option("--tol", o->tol, "stop when ||grad|| <= tol (default 1e-8)");
+  sub.add_option("--steps", o->steps,
+                 "optimizer updates per run (default 100; a problem's suggestion)")
+      ->check(integer_in(1, optim::kMaxSteps));
+  sub.add_option("--tol", o->tol, "stop when ||grad|| <= tol (default 1e-8)")
+      ->check(number_in(0, INFINITY));
   sub.add_option("--range", o->range, "axes, e.g. x=-2:2,y=-1:3 (default: around the paths)");
   sub.add_flag("--arrows", o->arrows, "draw the negative gradient on a coarse grid");
-  sub.add_option("--levels", o->levels, "number of contour levels (default 20)");
+  sub.add_option("--levels", o->levels, "number of contour levels (default 20)")
+      ->check(integer_in(1, 200));
   sub.add_option("--out", o->out, "picture file: .svg, .png or .pdf")->required();
-  sub.add_option("--width", o->width, "picture width in px (default 800)");
-  sub.add_option("--height", o->height, "picture height in px (default 600)");
+  sub.add_option("--width", o->width, "picture width in px (default 800)")
+      ->check(integer_in(16, plot::kMaxPixels));
+  sub.add_option("--height", o->height, "picture height in px (default 600)")
+      ->check(integer_in(16, plot::kMaxPixels));
   sub.add_flag("--json", o->json, "print one JSON document (file, range, each optimizer's result)");
   return [o] { return run_plot(*o); };
 }

@@ -47,7 +47,7 @@ struct TrainArgs {
 std::int64_t parse_batch_size(const std::string& text) {
   if (text == "full") return 0;
   const double value = parse_number(text, "--batch-size");
-  if (value < 1 || value != std::floor(value) || value > 1e12) {
+  if (value < 1 || value != std::floor(value) || value > static_cast<double>(ml::kMaxBatchSize)) {
     throw_usage("--batch-size must be a positive integer or 'full', got '{}'", text);
   }
   return static_cast<std::int64_t>(value);
@@ -93,25 +93,35 @@ std::string metric_name(bool classification) { return classification ? "test_acc
 
 nlohmann::json to_json(const TrainArgs& a, const ml::TrainResult& r) {
   const bool cls = r.history.classification;
+  // Without a test set (--test-fraction 0) the test figures are null, not NaN.
+  const auto test_num = [&r](double v) {
+    return r.test_rows == 0 ? nlohmann::json(nullptr) : json_num(v);
+  };
   nlohmann::json epochs = nlohmann::json::array();
   for (const auto& e : r.history.epochs) {
-    epochs.push_back({{"epoch", e.epoch}, {"train_loss", json_num(e.train_loss)}, {"test_loss", json_num(e.test_loss)},
-                      {metric_name(cls), json_num(e.test_metric)}, {"lr", json_num(e.lr)}, {"seconds", e.seconds}});
+    epochs.push_back({{"epoch", e.epoch},
+                      {"train_loss", json_num(e.train_loss)},
+                      {"test_loss", test_num(e.test_loss)},
+                      {metric_name(cls), test_num(e.test_metric)},
+                      {"lr", json_num(e.lr)},
+                      {"seconds", e.seconds}});
   }
-  nlohmann::json doc = {{"data", a.data},
-                        {"model", r.model},
-                        {"optimizer", r.optimizer},
-                        {"schedule", r.schedule},
-                        {"batch_size", a.options.batch_size == 0 ? nlohmann::json("full") : nlohmann::json(a.options.batch_size)},
-                        {"parameters", r.parameters},
-                        {"train_rows", r.train_rows},
-                        {"test_rows", r.test_rows},
-                        {"epochs", epochs},
-                        {"train_loss", json_num(r.train_loss)},
-                        {"test_loss", json_num(r.test_loss)},
-                        {metric_name(cls), json_num(r.test_metric)},
-                        {"best_epoch", r.best_epoch},
-                        {"reason", std::string(to_string(r.reason))}};
+  nlohmann::json doc = {
+      {"data", a.data},
+      {"model", r.model},
+      {"optimizer", r.optimizer},
+      {"schedule", r.schedule},
+      {"batch_size",
+       a.options.batch_size == 0 ? nlohmann::json("full") : nlohmann::json(a.options.batch_size)},
+      {"parameters", r.parameters},
+      {"train_rows", r.train_rows},
+      {"test_rows", r.test_rows},
+      {"epochs", epochs},
+      {"train_loss", json_num(r.train_loss)},
+      {"test_loss", test_num(r.test_loss)},
+      {metric_name(cls), test_num(r.test_metric)},
+      {"best_epoch", r.best_epoch},
+      {"reason", std::string(to_string(r.reason))}};
   if (!r.message.empty()) doc["message"] = r.message;
   if (r.reason == StopReason::stopped_by_callback) doc["signal"] = signal_name(stop_signal());
   return doc;
@@ -122,11 +132,19 @@ void print_human(const TrainArgs& a, const ml::TrainResult& r) {
   std::cout << fmt::format("{} on {} ({} train / {} test rows), {} parameters, {}, batch {}\n", r.model, a.data,
                            r.train_rows, r.test_rows, r.parameters, r.optimizer,
                            a.options.batch_size == 0 ? std::string("full") : std::to_string(a.options.batch_size));
-  Table table({"epoch", "train loss", "test loss", cls ? "test acc" : "test R^2", "lr", "seconds"});
+  const bool tested = r.test_rows > 0;  // --test-fraction 0: no test columns, no NaN
+  std::vector<std::string> header{"epoch", "train loss"};
+  if (tested) header.insert(header.end(), {"test loss", cls ? "test acc" : "test R^2"});
+  header.insert(header.end(), {"lr", "seconds"});
+  Table table(header);
   for (const auto& e : r.history.epochs) {
-    table.add_row({std::to_string(e.epoch), fmt_num(e.train_loss), fmt_num(e.test_loss),
-                   cls ? fmt::format("{:.2f}%", 100 * e.test_metric) : fmt_num(e.test_metric), fmt_num(e.lr, 4),
-                   fmt::format("{:.2f}", e.seconds)});
+    std::vector<std::string> row{std::to_string(e.epoch), fmt_num(e.train_loss)};
+    if (tested) {
+      row.insert(row.end(), {fmt_num(e.test_loss), cls ? fmt::format("{:.2f}%", 100 * e.test_metric)
+                                                       : fmt_num(e.test_metric)});
+    }
+    row.insert(row.end(), {fmt_num(e.lr, 4), fmt::format("{:.2f}", e.seconds)});
+    table.add_row(row);
   }
   table.print(std::cout);
   const std::string metric = cls ? fmt::format("test accuracy {:.2f}%", 100 * r.test_metric)
@@ -134,8 +152,9 @@ void print_human(const TrainArgs& a, const ml::TrainResult& r) {
   const char* outcome = r.reason == StopReason::diverged              ? "diverged"
                         : r.reason == StopReason::stopped_by_callback ? "interrupted"
                                                                       : "done";
-  std::cout << fmt::format("{}: train loss {}, test loss {}, {}\n", outcome, fmt_num(r.train_loss),
-                           fmt_num(r.test_loss), metric);
+  const std::string test = tested ? fmt::format("test loss {}, {}", fmt_num(r.test_loss), metric)
+                                  : std::string("no test set (--test-fraction 0)");
+  std::cout << fmt::format("{}: train loss {}, {}\n", outcome, fmt_num(r.train_loss), test);
 }
 
 // On a stop by signal: what was kept, on stderr. Returns 128 + the signal, as a shell would.
@@ -217,16 +236,26 @@ RunFn setup(CLI::App& sub) {
                          ->capture_default_str();
   a->batch_flag = sub.add_option("--batch-size", a->batch_size, "samples per step: N, 1 (SGD) or full (batch GD)")
                       ->capture_default_str();
-  sub.add_option("--epochs", o.epochs, "epochs in total (a resumed run continues up to this)")->capture_default_str();
-  a->fraction_flag = sub.add_option("--test-fraction", o.test_fraction, "share of rows held out for testing, in [0, 1)")
-                         ->capture_default_str();
-  a->seed_flag = sub.add_option("--seed", o.seed, "seed of the split, initialization and shuffling")->capture_default_str();
+  sub.add_option("--epochs", o.epochs, "epochs in total (a resumed run continues up to this)")
+      ->capture_default_str()
+      ->check(integer_in(0, ml::kMaxEpochs));
+  a->fraction_flag = sub.add_option("--test-fraction", o.test_fraction,
+                                    "share of rows held out for testing, in [0, 1)")
+                         ->capture_default_str()
+                         ->check(number_in(0, 1, false, /*hi_open=*/true));
+  a->seed_flag = sub.add_option("--seed", o.seed, "seed of the split, initialization and shuffling")
+                     ->capture_default_str()
+                     ->check(seed_value());
   sub.add_option("--checkpoint", o.checkpoint, "write a checkpoint to FILE after every epoch");
   sub.add_option("--resume", o.resume, "continue from a checkpoint (settings not given come from it)");
   a->standardize_flag = sub.add_flag("--no-standardize", a->no_standardize, "use the features as they are");
-  a->clip_norm_flag = sub.add_option("--clip-norm", o.clip_norm, "clip the gradient's norm to X");
-  a->clip_value_flag = sub.add_option("--clip-value", o.clip_value, "clip every gradient entry to [-X, X]");
-  sub.add_option("--threads", o.threads, "threads for the linear algebra (default: all cores)");
+  a->clip_norm_flag = sub.add_option("--clip-norm", o.clip_norm, "clip the gradient's norm to X")
+                          ->check(number_in(0, INFINITY));
+  a->clip_value_flag =
+      sub.add_option("--clip-value", o.clip_value, "clip every gradient entry to [-X, X]")
+          ->check(number_in(0, INFINITY));
+  sub.add_option("--threads", o.threads, "threads for the linear algebra (default: all cores)")
+      ->check(integer_in(0, ml::kMaxThreads));
   sub.add_flag("--json", a->json, "print one JSON document");
   sub.add_option("--plot", a->plot, "also draw loss and accuracy per epoch to FILE (.svg, .png, .pdf)");
 

@@ -1,5 +1,14 @@
 // descent: the command-line tool. Parses, dispatches to the registered subcommand, and is the
 // only place that catches errors, prints `descent: error: ...` and maps them to exit codes.
+//
+// Values that are not finite are never a result with exit 0. A formula undefined at the user's
+// point (a value, derivative or Hessian entry that is NaN or infinite there, including a part
+// the simplifier cancelled: x/x at 0) is bad input, exit 2, naming the part and the point
+// ("log(x) is undefined at x = -1"; symbolic/domain.hpp); so is a non-finite number typed in a
+// formula, a flag or a CSV cell. A run that diverges from a finite start is a result: exit 3
+// with the best point seen. Absent figures (no test set) are said in words, null in JSON.
+// Every input-controlled size (steps, resolutions, Hessians, derivatives, models) has a limit
+// refused with exit 2 before the work, or a bounded design (traces for pictures are thinned).
 #include <algorithm>
 #include <cstdio>
 #include <exception>

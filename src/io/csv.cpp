@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -279,14 +280,20 @@ Table parse_csv(std::string_view text, std::string_view source_name, const CsvOp
         missing = true;
         break;
       }
-      if (table.text_column >= 0 && j == text_column) {
-        if (!parse_number(fields[j].text, row[j]))
-          row[j] = std::numeric_limits<double>::quiet_NaN();
+      // A cell must be a finite number: inf and 1e999 (out of double's range) alike are refused;
+      // in the text column (class names) a cell that is no number at all is text.
+      const std::string& cell = fields[j].text;
+      const bool parsed = parse_number(cell, row[j]);
+      if (parsed && std::isfinite(row[j])) continue;
+      double ignored = 0.0;
+      const bool huge = std::from_chars(cell.data(), cell.data() + cell.size(), ignored).ec ==
+                        std::errc::result_out_of_range;
+      if (!parsed && !huge && table.text_column >= 0 && j == text_column) {
+        row[j] = std::numeric_limits<double>::quiet_NaN();
         continue;
       }
-      if (!parse_number(fields[j].text, row[j])) {
-        throw_input("{}:{}:{}: '{}' is not a number", source_name, line, j + 1, fields[j].text);
-      }
+      throw_input("{}:{}:{}: '{}' is not a {}number", source_name, line, j + 1, cell,
+                  parsed || huge ? "finite " : "");
     }
     if (missing) continue;
     values.insert(values.end(), row.begin(), row.end());

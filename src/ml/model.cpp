@@ -94,8 +94,16 @@ ModelConfig resolve_model(std::string_view spec_text, const ProblemShape& shape)
         throw_usage("model cnn needs image data (digits, fashion-mnist); this data set has plain features");
       }
       out.set("channels", integer_list(positive_list(given, "channels", {8, 16}, false)));
-      out.set("kernel", spec_number(static_cast<double>(given.integer("kernel", 3))));
-      out.set("pool", spec_number(static_cast<double>(given.integer("pool", 2))));
+      // A kernel or pool wider than the image would only pad it (and kernel^2 overflows).
+      const std::int64_t side = std::min(shape.image.height, shape.image.width);
+      for (const auto& [key, fallback] : {std::pair{"kernel", 3}, std::pair{"pool", 2}}) {
+        const std::int64_t v = given.integer(key, fallback);
+        if (v < 1 || v > side) {
+          throw_usage("cnn: {} = {}; must lie in [1, {}] for {}x{} images", key, v, side,
+                      shape.image.height, shape.image.width);
+        }
+        out.set(key, spec_number(static_cast<double>(v)));
+      }
       const auto hidden = given.integer("hidden", 64);
       if (hidden < 0) throw_usage("cnn: hidden must be >= 0 (0: no hidden dense layer)");
       out.set("hidden", spec_number(static_cast<double>(hidden)));
@@ -165,6 +173,20 @@ std::vector<std::unique_ptr<Layer<T>>> build_layers(const ModelConfig& config,
   }
   add(make_dense<T>(width, outputs));
 
+  Index total = 0, values = 0;
+  for (const auto& layer : layers) {
+    total += layer->num_params();
+    values += layer->output_size();
+  }
+  if (total > kMaxParameters) {
+    throw_usage("model {}: {} parameters; at most {}", spec.text(), total, kMaxParameters);
+  }
+  if (values > kMaxValuesPerExample) {
+    throw_usage(
+        "model {}: {} values per example between layers; at most {} (narrower layers "
+        "or fewer channels)",
+        spec.text(), values, kMaxValuesPerExample);
+  }
   return layers;
 }
 

@@ -58,11 +58,20 @@ class ThreadScope {
 };
 
 void check_options(const TrainOptions& options) {
-  if (options.epochs < 0) throw_usage("--epochs must be >= 0, got {}", options.epochs);
-  if (options.batch_size < 0) throw_usage("--batch-size must be a positive integer or 'full'");
+  if (options.epochs < 0 || options.epochs > kMaxEpochs) {
+    throw_usage("train: epochs = {}; must lie in [0, {}]", options.epochs, kMaxEpochs);
+  }
+  if (options.batch_size < 0 || options.batch_size > kMaxBatchSize) {
+    throw_usage(
+        "train: batch_size = {}; must be a positive integer no larger than {} (or 0 for "
+        "the full batch)",
+        options.batch_size, kMaxBatchSize);
+  }
   if (!(options.clip_norm >= 0) || !std::isfinite(options.clip_norm)) throw_usage("--clip-norm must be a positive number");
   if (!(options.clip_value >= 0) || !std::isfinite(options.clip_value)) throw_usage("--clip-value must be a positive number");
-  if (options.threads < 0) throw_usage("--threads must be >= 0");
+  if (options.threads < 0 || options.threads > kMaxThreads) {
+    throw_usage("train: threads = {}; must lie in [0, {}]", options.threads, kMaxThreads);
+  }
 }
 
 template <typename T>

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "descent/core/error.hpp"
 
@@ -25,8 +26,12 @@ GradientCheckReport compare_gradients(const Vec& user_grad, const Vec& numerical
     c.abs_error = std::abs(c.user - c.numerical);
     const double scale = std::max({std::abs(c.user), std::abs(c.numerical), options.floor});
     c.rel_error = c.abs_error / scale;
-    // Written so that NaN anywhere fails.
+    // Written so that NaN anywhere fails; a value that is not finite is infinitely wrong (a NaN
+    // error would compare as "no worse" and could report a largest error of 0).
     c.ok = std::isfinite(c.user) && std::isfinite(c.numerical) && c.rel_error <= options.tolerance;
+    if (!std::isfinite(c.user) || !std::isfinite(c.numerical)) {
+      c.abs_error = c.rel_error = std::numeric_limits<double>::infinity();
+    }
     if (!c.ok) report.ok = false;
     const bool worse = report.worst < 0 || !(c.rel_error <= report.max_rel_error);
     if (worse) {

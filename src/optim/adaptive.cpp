@@ -70,7 +70,10 @@ class Rmsprop final : public detail::Elementwise<Rmsprop> {
 
   explicit Rmsprop(const RmspropOptions& o) : Elementwise(o.lr), options_(o) {
     detail::check_nonnegative("rmsprop", "lr", o.lr);
-    detail::check_nonnegative("rmsprop", "alpha", o.alpha);
+    // torch checks alpha >= 0 only; past 1 the average weighs g^2 negatively and goes below 0.
+    if (!(o.alpha >= 0.0 && o.alpha <= 1.0)) {
+      throw_usage("rmsprop: alpha = {}; must lie in [0, 1]", o.alpha);
+    }
     detail::check_nonnegative("rmsprop", "eps", o.eps);
     detail::check_nonnegative("rmsprop", "weight_decay", o.weight_decay);
     detail::check_nonnegative("rmsprop", "momentum", o.momentum);

@@ -57,7 +57,10 @@ class Lbfgs final : public detail::ClosureRule {
     if (options_.max_eval < 1) throw_usage("lbfgs: max_eval = {}; must be >= 1", options_.max_eval);
     detail::check_nonnegative("lbfgs", "tolerance_grad", o.tolerance_grad);
     detail::check_nonnegative("lbfgs", "tolerance_change", o.tolerance_change);
-    if (o.history_size < 1) throw_usage("lbfgs: history_size = {}; must be >= 1", o.history_size);
+    if (o.history_size < 1 || o.history_size > kMaxLbfgsHistory) {
+      throw_usage("lbfgs: history_size = {}; must lie in [1, {}]", o.history_size,
+                  kMaxLbfgsHistory);
+    }
     if (o.line_search_fn != "none" && o.line_search_fn != "strong_wolfe") {
       throw_usage("lbfgs: line_search_fn = {}; must be none or strong_wolfe", o.line_search_fn);
     }

@@ -6,6 +6,8 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -55,11 +57,45 @@ void check_arguments(const Objective& objective, const Vec& x0, const Optimizer&
                 "Hessian, or choose a first-order optimizer",
                 optimizer.name());
   }
-  if (options.steps < 0) throw_usage("minimize: steps = {}; must be >= 0", options.steps);
+  if (options.steps < 0 || options.steps > kMaxSteps) {
+    throw_usage("minimize: steps = {}; must lie in [0, {}]", options.steps, kMaxSteps);
+  }
   if (!(options.tol >= 0.0)) throw_usage("minimize: tol = {}; must be >= 0", options.tol);
   if (x0.size() == 0) throw_usage("minimize: the start point has no coordinates");
   if (!x0.allFinite()) throw_usage("minimize: the start point is not finite");
 }
+
+// RunSummary::trace under MinimizeOptions::trace_limit: every `stride`-th step, the stride
+// doubling (and every other kept point dropped) whenever the limit is passed; the latest point
+// in between waits in `pending` so that the last one is never lost.
+class TraceRecorder {
+ public:
+  TraceRecorder(std::vector<TracePoint>& trace, std::size_t limit) : trace_(trace), limit_(limit) {}
+  void add(TracePoint point) {
+    if (limit_ == 0 || point.step % stride_ == 0) {
+      trace_.push_back(std::move(point));
+      pending_.reset();
+      if (limit_ != 0 && trace_.size() > limit_) thin();
+    } else {
+      pending_ = std::move(point);
+    }
+  }
+  void finish() {
+    if (pending_) trace_.push_back(std::move(*pending_));
+  }
+
+ private:
+  void thin() {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < trace_.size(); i += 2) trace_[kept++] = std::move(trace_[i]);
+    trace_.resize(kept);
+    stride_ *= 2;
+  }
+  std::vector<TracePoint>& trace_;
+  std::size_t limit_;
+  std::int64_t stride_ = 1;
+  std::optional<TracePoint> pending_;
+};
 
 std::string diverged_message(std::int64_t step, double f, const Progress& progress, double lr) {
   std::string best = progress.best_step >= 0
@@ -115,10 +151,11 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
   ++evaluations;
   double lr_used = optimizer.lr();
   std::int64_t step = 0;
+  TraceRecorder trace(summary.trace, options.trace_limit);
   for (;;) {
     const double grad_norm = grad.norm();
     progress.offer(step, x, f);
-    if (options.trace) summary.trace.push_back({step, x, f, grad_norm, lr_used});
+    if (options.trace) trace.add({step, x, f, grad_norm, lr_used});
     summary.grad_norm = grad_norm;
     if (!std::isfinite(f) || !x.allFinite() || !std::isfinite(grad_norm)) {
       summary.reason = StopReason::diverged;
@@ -180,6 +217,7 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
     ++evaluations;
   }
 
+  trace.finish();
   summary.x = std::move(x);
   summary.f = f;
   summary.steps = step;

@@ -17,7 +17,8 @@ class Newton final : public detail::ClosureRule {
   using ClosureRule::step;
   explicit Newton(const NewtonOptions& o) : options_(o), lr_(o.lr) {
     detail::check_nonnegative("newton", "lr", o.lr);
-    detail::check_finite("newton", "damping", o.damping);
+    // A negative damping can make H + damping I indefinite on a convex function: refused.
+    detail::check_nonnegative("newton", "damping", o.damping);
   }
   std::string name() const override { return "newton"; }
   std::string spec() const override {
@@ -34,6 +35,12 @@ class Newton final : public detail::ClosureRule {
     failure_.clear();
     if (!objective.hessian) throw_usage("newton needs the Hessian of the objective");
     const Index n = x.size();
+    if (n > kMaxNewtonVariables) {
+      throw_usage(
+          "newton: {} variables; at most {} (a dense n x n Hessian and an O(n^3) solve per "
+          "step); lbfgs needs no Hessian",
+          n, kMaxNewtonVariables);
+    }
     hessian_.resize(n, n);
     objective.hessian(x, hessian_);
     if (maximize()) hessian_ = -hessian_;
@@ -84,8 +91,8 @@ class ArmijoGd final : public detail::ClosureRule {
     if (!(o.shrink > 0.0 && o.shrink < 1.0)) {
       throw_usage("gd: shrink = {}; must lie in (0, 1)", o.shrink);
     }
-    if (o.max_backtracks < 1) {
-      throw_usage("gd: max_backtracks = {}; must be >= 1", o.max_backtracks);
+    if (o.max_backtracks < 1 || o.max_backtracks > kMaxBacktracks) {
+      throw_usage("gd: max_backtracks = {}; must lie in [1, {}]", o.max_backtracks, kMaxBacktracks);
     }
   }
   std::string name() const override { return "gd"; }

@@ -300,7 +300,25 @@ double required_number(const Spec& spec, std::string_view key) {
 }
 
 void check_gamma(const Spec& spec, double gamma) {
-  if (!(gamma > 0.0)) throw_usage("{}: gamma = {}; must be > 0", spec.name(), gamma);
+  if (!(gamma > 0.0 && std::isfinite(gamma))) {
+    throw_usage("{}: gamma = {}; must be a finite number > 0", spec.name(), gamma);
+  }
+}
+
+// A learning rate, or a power of one, the schedule may reach: a negative one ascends (torch
+// checks neither cosine's eta_min nor polynomial's power; we refuse them).
+double nonnegative_number(const Spec& spec, std::string_view key, double fallback) {
+  const double value = spec.number(key, fallback);
+  if (!(value >= 0.0 && std::isfinite(value))) {
+    throw_usage("{}: {} = {}; must be a finite number >= 0", spec.name(), key, value);
+  }
+  return value;
+}
+
+void check_momentum(const Spec& spec, std::string_view key, double value) {
+  if (!(value >= 0.0 && value < 1.0)) {
+    throw_usage("{}: {} = {}; must lie in [0, 1)", spec.name(), key, value);
+  }
 }
 
 std::vector<std::int64_t> sorted_milestones(const Spec& spec) {
@@ -332,14 +350,18 @@ std::unique_ptr<Schedule> make_onecycle(const Spec& spec, double base_lr, std::i
   o.cos = strategy == "cos";
   o.div_factor = spec.number("div_factor", 25.0);
   o.final_div_factor = spec.number("final_div_factor", 1e4);
-  if (!(o.div_factor > 0)) throw_usage("onecycle: div_factor = {}; must be > 0", o.div_factor);
-  if (!(o.final_div_factor > 0)) {
+  if (!(o.div_factor > 0 && std::isfinite(o.div_factor))) {
+    throw_usage("onecycle: div_factor = {}; must be > 0", o.div_factor);
+  }
+  if (!(o.final_div_factor > 0 && std::isfinite(o.final_div_factor))) {
     throw_usage("onecycle: final_div_factor = {}; must be > 0", o.final_div_factor);
   }
   o.three_phase = spec.boolean("three_phase", false);
   o.cycle_momentum = spec.boolean("cycle_momentum", true);
   o.base_momentum = spec.number("base_momentum", 0.85);
   o.max_momentum = spec.number("max_momentum", 0.95);
+  check_momentum(spec, "base_momentum", o.base_momentum);
+  check_momentum(spec, "max_momentum", o.max_momentum);
   Spec canonical("onecycle");
   canonical.set("max_lr", spec_number(o.max_lr));
   canonical.set("total_steps", spec_number(static_cast<double>(o.total_steps)));
@@ -402,7 +424,7 @@ std::unique_ptr<Schedule> make_schedule(std::string_view text, double base_lr, s
   if (name == "cosine") {
     spec.check_keys({"t_max", "eta_min"});
     const auto t_max = positive_integer(spec, "t_max", run_steps);
-    const double eta_min = spec.number("eta_min", 0.0);
+    const double eta_min = nonnegative_number(spec, "eta_min", 0.0);
     return std::make_unique<Cosine>(
         canonical({{"t_max", num(static_cast<double>(t_max))}, {"eta_min", num(eta_min)}}),
         base_lr, t_max, eta_min);
@@ -425,7 +447,8 @@ std::unique_ptr<Schedule> make_schedule(std::string_view text, double base_lr, s
   if (name == "polynomial") {
     spec.check_keys({"total_iters", "power"});
     const auto total = positive_integer(spec, "total_iters", 5);
-    const double power = spec.number("power", 1.0);
+    // power < 0 grows the lr without bound as the end nears ((1 - t/T)^-1 is infinite at T).
+    const double power = nonnegative_number(spec, "power", 1.0);
     return std::make_unique<Polynomial>(
         canonical({{"total_iters", num(static_cast<double>(total))}, {"power", num(power)}}),
         base_lr, total, power);
@@ -435,6 +458,11 @@ std::unique_ptr<Schedule> make_schedule(std::string_view text, double base_lr, s
     auto milestones = sorted_milestones(spec);
     if (!spec.has("values")) throw_usage("piecewise: values is required");
     auto values = spec.numbers("values", {});
+    for (double v : values) {
+      if (!(v >= 0.0 && std::isfinite(v))) {
+        throw_usage("piecewise: values has {}; every lr must be a finite number >= 0", v);
+      }
+    }
     if (values.size() != milestones.size() + 1 && values.size() != milestones.size()) {
       throw_usage("piecewise: values needs one lr per milestone, plus optionally the first one "
                   "({} or {} values), got {}",

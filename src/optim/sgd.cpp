@@ -19,7 +19,10 @@ class Sgd final : public detail::Elementwise<Sgd> {
       : Elementwise(options.lr), options_(options), name_(name) {
     detail::check_nonnegative(name_, "lr", options.lr);
     detail::check_nonnegative(name_, "momentum", options.momentum);
-    detail::check_finite(name_, "dampening", options.dampening);
+    // torch does not check dampening; past [0, 1] the buffer adds a negative share of g (ascent).
+    if (!(options.dampening >= 0.0 && options.dampening <= 1.0)) {
+      throw_usage("{}: dampening = {}; must lie in [0, 1]", name_, options.dampening);
+    }
     detail::check_nonnegative(name_, "weight_decay", options.weight_decay);
     if (options.nesterov && (options.momentum <= 0.0 || options.dampening != 0.0)) {
       throw_usage("{}: nesterov = true needs momentum > 0 and dampening = 0 (got momentum = {}, "

@@ -98,8 +98,15 @@ LossFactory factory_for(std::shared_ptr<const TrainingSet> set, const std::strin
 }  // namespace
 
 LandscapeResult model_landscape(const LandscapeOptions& options) {
-  if (options.resolution != 0 && options.resolution < 3) {
-    throw_usage("--resolution must be at least 3, got {}", options.resolution);
+  // Every option is checked before the training that precedes the landscape.
+  const std::size_t max_resolution =
+      options.one_dimensional ? kMaxLineResolution : kMaxSurfaceResolution;
+  if (options.resolution != 0 && (options.resolution < 3 || options.resolution > max_resolution)) {
+    throw_usage("landscape: resolution = {}; must lie in [3, {}] for a {}", options.resolution,
+                max_resolution, options.one_dimensional ? "line" : "plane");
+  }
+  if (!(options.span > 0.0 && options.span <= kMaxSpan)) {
+    throw_usage("landscape: span = {}; must lie in (0, {}]", options.span, kMaxSpan);
   }
   const ml::LabeledData data = ml::load_labeled(options.data, {.target = options.target});
   ml::TrainOptions train{.model = options.model, .optimizer = options.optimizer, .batch_size = options.batch_size,

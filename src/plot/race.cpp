@@ -37,6 +37,14 @@ optim::Objective formula_objective(const std::string& formula, const std::vector
   return objective;
 }
 
+// A run from a point where f or its gradient is not finite has no path to draw: refused
+// (bad_input naming the part, as `descent grad` does).
+void require_defined_at_start(const Target& target) {
+  symbolic::require_defined(symbolic::parse_formula(target.formula), target.variables,
+                            std::span<const double>(target.start.data(), target.variables.size()),
+                            /*derivatives=*/true);
+}
+
 }  // namespace
 
 Target resolve_target(const std::string& expr, const std::vector<std::pair<std::string, double>>& at) {
@@ -62,6 +70,7 @@ Target resolve_target(const std::string& expr, const std::vector<std::pair<std::
         }
         target.start[it - target.variables.begin()] = at[i].second;
       }
+      require_defined_at_start(target);
     }
     return target;
   }
@@ -74,6 +83,7 @@ Target resolve_target(const std::string& expr, const std::vector<std::pair<std::
     target.start[static_cast<Index>(i)] = at[i].second;
   }
   target.objective = formula_objective(expr, target.variables);
+  require_defined_at_start(target);
   return target;
 }
 
@@ -97,15 +107,16 @@ RaceResult race(const RaceOptions& options) {
     }
   }
   const std::vector<std::string> specs = options.optimizers.empty() ? std::vector<std::string>{"gd"} : options.optimizers;
-  const std::int64_t steps = options.steps > 0 ? options.steps : target.suggested_steps;
+  const std::int64_t steps = options.steps >= 0 ? options.steps : target.suggested_steps;
   // Build every optimizer first, so a bad spec fails before any work.
   std::vector<std::unique_ptr<optim::Optimizer>> optimizers;
   for (const auto& spec : specs) optimizers.push_back(optim::make_optimizer(spec));
   for (std::size_t i = 0; i < specs.size(); ++i) {
     std::unique_ptr<optim::Schedule> schedule;
     if (!options.schedule.empty()) schedule = optim::make_schedule(options.schedule, optimizers[i]->lr(), steps);
-    RunSummary summary = optim::minimize(target.objective, target.start, *optimizers[i], schedule.get(),
-                                         {.steps = steps, .tol = options.tol, .trace = true});
+    RunSummary summary = optim::minimize(
+        target.objective, target.start, *optimizers[i], schedule.get(),
+        {.steps = steps, .tol = options.tol, .trace = true, .trace_limit = kPathPoints});
     result.runs.push_back({specs[i], std::move(summary)});
   }
   result.figure = paths_figure(function_view(target), result.runs, options.paths, options.width, options.height);

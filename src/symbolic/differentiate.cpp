@@ -4,13 +4,17 @@
 
 #include <unordered_map>
 
+#include <fmt/format.h>
+
+#include "descent/core/error.hpp"
+
 namespace descent::symbolic {
 
 namespace {
 
 class Differentiator {
  public:
-  explicit Differentiator(std::string_view var) : var_(var) {}
+  Differentiator(std::string_view var, DiffBudget& budget) : var_(var), budget_(budget) {}
 
   Expr d(const Expr& e) {
     if (auto it = memo_.find(e.get()); it != memo_.end()) return it->second;
@@ -21,24 +25,36 @@ class Differentiator {
 
  private:
   Expr rule(const Expr& e) {
-    const Expr zero = constant(0.0);
     switch (e.op()) {
-      case Op::constant: return zero;
+      case Op::constant:
+        return constant(0.0);
       case Op::variable: return constant(e.name() == var_ ? 1.0 : 0.0);
       case Op::add: {
         std::vector<Expr> terms;
-        for (const Expr& t : e.args()) terms.push_back(d(t));
+        for (const Expr& t : e.args()) {
+          Expr dt = d(t);
+          if (dt.is_constant(0.0)) continue;
+          budget_.charge(1);
+          terms.push_back(std::move(dt));
+        }
         return sum(std::move(terms));
       }
       case Op::mul: {
         // (f1 f2 ... fn)' = sum_i f1 ... fi' ... fn
-        std::vector<Expr> terms;
+        // The whole expansion is charged before any of it is built.
         const auto args = e.args();
+        std::vector<Expr> derivatives;
+        std::size_t nonzero = 0;
+        for (const Expr& a : args) {
+          derivatives.push_back(d(a));
+          if (!derivatives.back().is_constant(0.0)) ++nonzero;
+        }
+        budget_.charge(nonzero * args.size());
+        std::vector<Expr> terms;
         for (std::size_t i = 0; i < args.size(); ++i) {
-          Expr di = d(args[i]);
-          if (di.is_constant(0.0)) continue;
+          if (derivatives[i].is_constant(0.0)) continue;
           std::vector<Expr> factors(args.begin(), args.end());
-          factors[i] = di;
+          factors[i] = derivatives[i];
           terms.push_back(product(std::move(factors)));
         }
         return sum(std::move(terms));
@@ -49,7 +65,8 @@ class Differentiator {
       default: {
         const Expr& a = e.args()[0];
         Expr da = d(a);
-        if (da.is_constant(0.0)) return zero;
+        if (da.is_constant(0.0)) return constant(0.0);
+        budget_.charge(4);
         return product({outer_derivative(e, a), da});
       }
     }
@@ -60,8 +77,10 @@ class Differentiator {
     Expr da = d(a), db = d(b);
     if (db.is_constant(0.0)) {
       if (da.is_constant(0.0)) return constant(0.0);
+      budget_.charge(3);
       return product({b, power(a, b - constant(1.0)), da});
     }
+    budget_.charge(8);
     return product({power(a, b), db * call(Op::log, a) + b * da / a});
   }
 
@@ -71,6 +90,7 @@ class Differentiator {
     const Expr& b = e.args()[1];
     Expr da = d(a), db = d(b);
     if (da == db) return da;
+    budget_.charge(8);
     const Expr half = constant(0.5);
     const Expr s = call(Op::sign, a - b) * (da - db);
     return e.op() == Op::min ? half * (da + db - s) : half * (da + db + s);
@@ -100,27 +120,64 @@ class Differentiator {
   }
 
   std::string_view var_;
+  DiffBudget& budget_;
   std::unordered_map<const Node*, Expr> memo_;
 };
 
 }  // namespace
 
-Expr diff(const Expr& f, std::string_view var) { return Differentiator(var).d(f); }
+void DiffBudget::charge(std::size_t operands) {
+  if (operands <= left_) {
+    left_ -= operands;
+    return;
+  }
+  throw Error(ErrorCode::bad_input,
+              fmt::format("the derivatives of this formula are too large (more than {} operands; "
+                          "the product rule expands a product of n factors into n terms of n "
+                          "factors); differentiate a smaller formula",
+                          limit_));
+}
+
+Expr diff(const Expr& f, std::string_view var) {
+  DiffBudget budget;
+  return diff(f, var, budget);
+}
+
+Expr diff(const Expr& f, std::string_view var, DiffBudget& budget) {
+  return Differentiator(var, budget).d(f);
+}
 
 std::vector<Expr> gradient(const Expr& f, const std::vector<std::string>& vars) {
+  DiffBudget budget;
+  return gradient(f, vars, budget);
+}
+
+std::vector<Expr> gradient(const Expr& f, const std::vector<std::string>& vars,
+                           DiffBudget& budget) {
   std::vector<Expr> grad;
   grad.reserve(vars.size());
-  for (const auto& v : vars) grad.push_back(diff(f, v));
+  for (const auto& v : vars) grad.push_back(diff(f, v, budget));
   return grad;
+}
+
+void check_hessian_size(std::size_t n) {
+  if (n > kMaxHessianVariables) {
+    throw Error(ErrorCode::bad_input,
+                fmt::format("a Hessian of {} variables is too large: at most {} (it has n^2 "
+                            "entries)",
+                            n, kMaxHessianVariables));
+  }
 }
 
 std::vector<Expr> hessian(const Expr& f, const std::vector<std::string>& vars) {
   const std::size_t n = vars.size();
-  const std::vector<Expr> grad = gradient(f, vars);
+  check_hessian_size(n);
+  DiffBudget budget;
+  const std::vector<Expr> grad = gradient(f, vars, budget);
   std::vector<Expr> h(n * n);
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = i; j < n; ++j) {
-      h[i * n + j] = diff(grad[i], vars[j]);
+      h[i * n + j] = diff(grad[i], vars[j], budget);
       h[j * n + i] = h[i * n + j];
     }
   }

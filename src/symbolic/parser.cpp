@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <numbers>
 #include <optional>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -68,6 +69,8 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 class Parser {
  public:
   explicit Parser(std::string_view text) : text_(text) {}
+  // parse_all() then also records every sub-expression as written into *out.
+  void record_into(std::vector<Expr>* out) { written_ = out; }
 
   Expr parse_all() {
     skip_space();
@@ -158,6 +161,8 @@ class Parser {
   }
 
   Expr parse_sum() {
+    skip_space();
+    const std::size_t start = pos_;
     std::vector<Expr> terms{parse_product()};
     for (;;) {
       if (accept('+')) {
@@ -165,39 +170,67 @@ class Parser {
       } else if (accept('-')) {
         terms.push_back(-parse_product());
       } else {
-        return sum(std::move(terms));
+        return keep(sum(std::move(terms)), start);
       }
     }
   }
 
   Expr parse_product() {
+    skip_space();
+    const std::size_t start = pos_;
     std::vector<Expr> factors{parse_unary()};
     for (;;) {
       skip_space();
       if (pos_ + 1 < text_.size() && text_[pos_] == '*' && text_[pos_ + 1] == '*') {
-        return product(std::move(factors));  // '**' is a power, handled in parse_power
+        // '**' is a power, handled in parse_power
+        return keep(product(std::move(factors)), start);
       }
       if (accept('*')) {
         factors.push_back(parse_unary());
       } else if (accept('/')) {
-        factors.push_back(power(parse_unary(), constant(-1.0)));
+        skip_space();
+        const std::size_t divisor = pos_;
+        // The reciprocal is kept: x/x simplifies to 1, but 1/x was written.
+        factors.push_back(keep(power(parse_unary(), constant(-1.0)), divisor, start));
       } else {
-        return product(std::move(factors));
+        return keep(product(std::move(factors)), start);
       }
     }
   }
 
   Expr parse_unary() {
     Depth guard(*this);
-    if (accept('-')) return -parse_unary();
+    skip_space();
+    const std::size_t start = pos_;
+    if (accept('-')) return keep(-parse_unary(), start);
     if (accept('+')) return parse_unary();
     return parse_power();
   }
 
   Expr parse_power() {
+    skip_space();
+    const std::size_t start = pos_;
     Expr base = parse_primary();
-    if (at_power()) return power(base, parse_unary());
+    if (at_power()) return keep(power(base, parse_unary()), start);
     return base;
+  }
+
+  // Records a sub-expression as written (before the enclosing simplification can cancel it)
+  // and refuses one that folded to a constant that is not finite: 1e999, log(-1), 1/0.
+  // `from` is where its text begins (the caret goes there), `text_from` where the quoted
+  // text begins when that differs (a divisor is quoted with its dividend).
+  Expr keep(Expr e, std::size_t from, std::size_t text_from = std::string_view::npos) {
+    if (e.is_constant() && !std::isfinite(e.value())) {
+      const std::size_t begin = text_from == std::string_view::npos ? from : text_from;
+      std::string_view written = text_.substr(begin, pos_ - begin);
+      while (!written.empty() && std::isspace(static_cast<unsigned char>(written.back()))) {
+        written.remove_suffix(1);
+      }
+      fail(from, fmt::format("'{}' {}", written,
+                             std::isnan(e.value()) ? "is undefined" : "is not a finite number"));
+    }
+    if (written_ && seen_.insert(e.get()).second) written_->push_back(e);
+    return e;
   }
 
   Expr parse_primary() {
@@ -246,7 +279,7 @@ class Parser {
       }
     }
     const std::string literal(text_.substr(start, pos_ - start));
-    return constant(std::strtod(literal.c_str(), nullptr));
+    return keep(constant(std::strtod(literal.c_str(), nullptr)), start);
   }
 
   Expr parse_name() {
@@ -274,7 +307,7 @@ class Parser {
       fail(start, fmt::format("{}() takes {} argument{}, got {}", name, f->arity,
                               f->arity == 1 ? "" : "s", args.size()));
     }
-    return f->arity == 1 ? call(f->op, args[0]) : call(f->op, args[0], args[1]);
+    return keep(f->arity == 1 ? call(f->op, args[0]) : call(f->op, args[0], args[1]), start);
   }
 
   [[noreturn]] void unknown_function(std::size_t at, std::string_view name) const {
@@ -298,11 +331,23 @@ class Parser {
   std::string_view text_;
   std::size_t pos_ = 0;
   int depth_ = 0;
+  std::vector<Expr>* written_ = nullptr;  // where keep() records, when asked
+  std::unordered_set<const Node*> seen_;
 };
 
 }  // namespace
 
 Expr parse(std::string_view text) { return Parser(text).parse_all(); }
+
+ParsedFormula parse_formula(std::string_view text) {
+  ParsedFormula out;
+  Parser parser(text);
+  parser.record_into(&out.written);
+  out.expr = parser.parse_all();
+  return out;
+}
+
+bool is_constant_name(std::string_view name) { return name == "pi" || name == "e"; }
 
 const std::vector<std::string>& function_names() {
   static const std::vector<std::string> names = [] {

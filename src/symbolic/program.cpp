@@ -203,16 +203,18 @@ Program Program::compile(const Expr& f, std::vector<std::string> vars, Derivativ
   p.value_reg_ = compiler.emit(f);
   p.end_value_ = p.end_grad_ = p.end_hessian_ = p.code_.size();
   const std::size_t n = p.vars_.size();
+  if (d == Derivatives::hessian) check_hessian_size(n);
   if (d != Derivatives::none) {
+    DiffBudget budget;  // the gradient and the Hessian together
     p.grad_regs_.resize(n);
-    const std::vector<Expr> grad = gradient(f, p.vars_);
+    const std::vector<Expr> grad = gradient(f, p.vars_, budget);
     for (std::size_t i = 0; i < n; ++i) p.grad_regs_[i] = compiler.emit(grad[i]);
     p.end_grad_ = p.end_hessian_ = p.code_.size();
     if (d == Derivatives::hessian) {
       p.hessian_regs_.resize(n * n);
       for (std::size_t i = 0; i < n; ++i) {
         for (std::size_t j = i; j < n; ++j) {
-          const std::uint32_t r = compiler.emit(diff(grad[i], p.vars_[j]));
+          const std::uint32_t r = compiler.emit(diff(grad[i], p.vars_[j], budget));
           p.hessian_regs_[i * n + j] = p.hessian_regs_[j * n + i] = r;
         }
       }

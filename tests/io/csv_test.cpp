@@ -75,6 +75,17 @@ TEST(Csv, RejectsNonNumberNamingLineAndColumn) {
   EXPECT_EQ(error_of("a,b\n1,2\n3,abc\n", "data.csv"), "data.csv:3:2: 'abc' is not a number");
 }
 
+TEST(Csv, InfinityAndOutOfRangeCellsAreRefusedAlike) {
+  EXPECT_EQ(error_of("a,b\n1,2\n3,inf\n", "d.csv"), "d.csv:3:2: 'inf' is not a finite number");
+  EXPECT_EQ(error_of("a,b\n1,2\n3,1e999\n", "d.csv"), "d.csv:3:2: '1e999' is not a finite number");
+  EXPECT_EQ(error_of("a,b\n1,2\n-inf,3\n", "d.csv"), "d.csv:3:1: '-inf' is not a finite number");
+}
+
+TEST(Csv, ATextColumnRefusesInfinityToo) {
+  EXPECT_EQ(error_of("a,b\n1,cat\n3,inf\n", "d.csv", {.text_column = "b"}),
+            "d.csv:3:2: 'inf' is not a finite number");
+}
+
 TEST(Csv, LineNumbersCountBlankLines) {
   EXPECT_EQ(error_of("1,2\n\n\n3,x\n", "d.csv"), "d.csv:4:2: 'x' is not a number");
 }

@@ -133,3 +133,43 @@ TEST(ResolveModel, RejectsModelsThatDoNotFitTheProblem) {
 
 }  // namespace
 }  // namespace descent::ml
+
+namespace descent::ml {
+namespace {
+
+std::string size_error(std::string_view spec, const ProblemShape& shape) {
+  try {
+    Network<float> net(spec, shape);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::bad_usage);
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(ModelLimits, TooManyParametersAreRefusedBeforeAllocation) {
+  const ProblemShape shape{.inputs = 784, .classification = true, .num_classes = 10};
+  EXPECT_NE(
+      size_error("mlp(hidden=[1000000, 1000000])", shape).find("parameters; at most 50000000"),
+      std::string::npos);
+}
+
+TEST(ModelLimits, TooManyValuesPerExampleAreRefused) {
+  const ProblemShape images{
+      .inputs = 784, .classification = true, .num_classes = 10, .image = {1, 28, 28}};
+  // One 1x1 convolution to 6,000 channels: 784 * 6,000 values per image (twice: the activation),
+  // 4.7e7 parameters (the dense layer after it), under their limit.
+  EXPECT_NE(size_error("cnn(channels=[6000], kernel=1, pool=1, hidden=0)", images)
+                .find("values per example"),
+            std::string::npos);
+}
+
+TEST(ModelLimits, AKernelWiderThanTheImageIsRefused) {
+  const ProblemShape images{
+      .inputs = 64, .classification = true, .num_classes = 10, .image = {1, 8, 8}};
+  EXPECT_EQ(size_error("cnn(channels=[4], kernel=99)", images),
+            "cnn: kernel = 99; must lie in [1, 8] for 8x8 images");
+}
+
+}  // namespace
+}  // namespace descent::ml

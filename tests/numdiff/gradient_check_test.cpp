@@ -63,3 +63,19 @@ TEST(GradientCheck, RelativeErrorUsesTheLargerMagnitude) {
 
 }  // namespace
 }  // namespace descent::numdiff
+
+namespace descent::numdiff {
+namespace {
+
+TEST(GradientCheckNonFinite, ANanCountsAsAnInfiniteErrorNotAsZero) {
+  const Vec user = (Vec(2) << 1.0, 2.0).finished();
+  const Vec numerical = (Vec(2) << 1.0, std::numeric_limits<double>::quiet_NaN()).finished();
+  const GradientCheckReport report = compare_gradients(user, numerical);
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.worst, 1);
+  EXPECT_TRUE(std::isinf(report.max_rel_error));
+  EXPECT_TRUE(std::isinf(report.coordinates[1].rel_error));
+}
+
+}  // namespace
+}  // namespace descent::numdiff

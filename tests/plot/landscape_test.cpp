@@ -3,9 +3,11 @@
 #include <omp.h>
 
 #include <cmath>
+#include <string>
 
 #include <gtest/gtest.h>
 
+#include "descent/core/error.hpp"
 #include "descent/plot/model_landscape.hpp"
 
 namespace descent::plot {
@@ -116,6 +118,32 @@ TEST(ModelLandscape, LineRunsFromInitialToTrained) {
   EXPECT_NEAR(at(0.0), std::log(3.0), 1e-9);
   EXPECT_NEAR(at(1.0), r.trained_loss, 1e-9);
   EXPECT_LT(at(1.0), at(0.0));
+}
+
+}  // namespace
+}  // namespace descent::plot
+
+namespace descent::plot {
+namespace {
+
+TEST(LossSurfaceLimits, ASpanPastTheLimitIsRefused) {
+  const Vec theta = Vec::Zero(2), d1 = Vec::Ones(2), d2 = Vec::Ones(2);
+  try {
+    loss_surface(theta, d1, d2, squared_norm(), 1e308, 5);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "landscape: span = 1e+308; must lie in (0, 1000]");
+  }
+}
+
+TEST(LossSurfaceLimits, AResolutionPastTheLimitIsRefusedBeforeAllocation) {
+  const Vec theta = Vec::Zero(2), d1 = Vec::Ones(2), d2 = Vec::Ones(2);
+  try {
+    loss_surface(theta, d1, d2, squared_norm(), 1.0, 100000);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "landscape: resolution = 100000; must lie in [3, 501]");
+  }
 }
 
 }  // namespace

@@ -58,9 +58,16 @@ Index count_params(std::string_view spec_text, const ProblemShape& shape);
 // classes, mlp(hidden=[64]) for ten or more inputs per class... (see model.cpp), softmax otherwise.
 std::string default_model(const ProblemShape& shape);
 
+// Limits on a model's size, checked before anything is allocated (bad_usage beyond them):
+// parameters (each also has a gradient and up to two optimizer moments) and the values one
+// example keeps between layers (times the batch size). They bound memory at a few GB.
+inline constexpr std::int64_t kMaxParameters = 50'000'000;
+inline constexpr std::int64_t kMaxValuesPerExample = 4'000'000;
+
 template <typename T>
 class Network {
  public:
+  // Throws bad_usage when the model passes kMaxParameters or kMaxValuesPerExample.
   Network(std::string_view spec_text, const ProblemShape& shape);
   ~Network();
   Network(const Network&) = delete;

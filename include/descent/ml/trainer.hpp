@@ -15,6 +15,12 @@
 
 namespace descent::ml {
 
+// Upper limits of TrainOptions (bad_usage beyond them): epochs x batches must fit the step
+// counters, and a thread count past any machine's is a typo.
+inline constexpr std::int64_t kMaxEpochs = 1'000'000'000;
+inline constexpr std::int64_t kMaxBatchSize = 1'000'000'000'000;
+inline constexpr int kMaxThreads = 4096;
+
 struct TrainOptions {
   std::string model{};                 // a model spec; empty: default_model(shape)
   std::string optimizer{};             // a first-order optimizer spec; empty: default_optimizer()

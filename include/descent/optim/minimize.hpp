@@ -3,6 +3,7 @@
 // numerical outcomes). Example: auto summary = minimize(objective, x0, *make_optimizer("adam"));
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 
@@ -23,11 +24,18 @@ struct StepInfo {
   double lr = 0.0;  // the lr used for this update (at step 0: the lr of the first update)
 };
 
+// The largest step budget: far more than any run can take (10^15 updates at a nanosecond each
+// is 11 days), small enough that steps + 1 and every step count fit an int64.
+inline constexpr std::int64_t kMaxSteps = 1'000'000'000'000'000;
+
 struct MinimizeOptions {
-  std::int64_t steps = 1000;  // optimizer updates at most (>= 0)
+  std::int64_t steps = 1000;  // optimizer updates at most, in [0, kMaxSteps]
   double tol = 1e-8;          // stop when ||grad||_2 <= tol (checked before each update and at the end)
   bool maximize = false;      // ascend: best = highest f (first-order rules see -grad, as PyTorch)
   bool trace = false;         // record every point in RunSummary::trace
+  // With trace: keep at most about this many points (0: all). Past it the trace keeps every
+  // 2nd, then 4th, ... step (memory stays bounded for any run length); the last point is kept.
+  std::size_t trace_limit = 0;
   // Called at step 0 and after every update; return false to stop (reason stopped_by_callback).
   std::function<bool(const StepInfo&)> on_step = {};
 };

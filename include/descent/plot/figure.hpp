@@ -98,6 +98,9 @@ struct Panel {
   std::vector<std::string> legend_labels() const;
 };
 
+// The largest width or height save() draws (render.cpp refuses a bigger surface).
+inline constexpr int kMaxPixels = 20000;
+
 struct Figure {
   int width = 800;
   int height = 600;

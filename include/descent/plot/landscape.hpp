@@ -37,8 +37,16 @@ Vec filter_normalized_direction(const Vec& theta, const std::vector<ParamBlock>&
 using LossFn = std::function<double(const Vec& params)>;
 using LossFactory = std::function<LossFn()>;
 
+// Limits on what a landscape evaluates: each node is a loss over the whole data set, so these
+// bound time as well as memory; a span past kMaxSpan moves every parameter by 1000 times its
+// own size (filter-normalized directions), where the loss overflows and nothing is left to draw.
+inline constexpr std::size_t kMaxSurfaceResolution = 501;  // 251,001 nodes
+inline constexpr std::size_t kMaxLineResolution = 10001;
+inline constexpr double kMaxSpan = 1000.0;
+
 // L(theta + a d1 + b d2) on a resolution x resolution grid over a, b in [-span, span], in
 // parallel (OpenMP) and deterministic: each node is computed once, by whichever thread.
+// resolution in [3, kMaxSurfaceResolution] and span in (0, kMaxSpan], else bad_usage.
 Grid loss_surface(const Vec& theta, const Vec& d1, const Vec& d2, const LossFactory& factory,
                   double span, std::size_t resolution);
 

@@ -3,6 +3,7 @@
 // Example: auto r = race({.expr = "rosenbrock", .optimizers = {"adam(lr=0.1)", "lbfgs"}}); save(r.figure, "r.png");
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,18 +30,24 @@ struct Target {
 
 // Resolves EXPR: a problem name (rosenbrock, ...) or a formula whose variables are the names
 // of `at`, in that order. `at` may be empty for a problem (its standard start); otherwise every
-// variable must be given (bad_usage "variable 'z' has no value; add it to --at").
+// variable must be given (bad_usage "variable 'z' has no value; add it to --at"). A start where
+// f or its gradient is not finite is a bad_input error naming the part (symbolic/domain.hpp).
 Target resolve_target(const std::string& expr, const std::vector<std::pair<std::string, double>>& at);
 
 // The FunctionView of a target (its formula compiled once, batched).
 FunctionView function_view(const Target& target);
+
+// Points kept of each path (optim::MinimizeOptions::trace_limit): far more than a picture
+// shows, and memory bounded for any number of steps.
+inline constexpr std::size_t kPathPoints = 10000;
 
 struct RaceOptions {
   std::string expr;
   std::vector<std::pair<std::string, double>> at{};
   std::vector<std::string> optimizers{};  // specs as typed; empty: gd
   std::string schedule{};                 // empty: constant lr
-  std::int64_t steps = 0;                 // 0: 100 for formulas, the problem's suggestion otherwise
+  std::int64_t steps =
+      -1;  // in [0, optim::kMaxSteps]; -1: 100 for formulas, a problem's suggestion
   double tol = 1e-8;
   PathsOptions paths{};
   int width = 800;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "descent/symbolic/differentiate.hpp"
+#include "descent/symbolic/domain.hpp"
 #include "descent/symbolic/evaluate.hpp"
 #include "descent/symbolic/expr.hpp"
 #include "descent/symbolic/parser.hpp"

@@ -15,10 +15,23 @@ namespace descent::symbolic {
 //   formula:1:9: expected ')' to close '(' opened at column 4
 //     (x + (y * 2
 //             ^
-// Nesting deeper than kMaxNesting levels is an error (never a stack overflow).
+// Nesting deeper than kMaxNesting levels is an error (never a stack overflow). A part that
+// folds to a constant that is not finite is an error too: '1e999', 'log(-1)', '1/0'.
 Expr parse(std::string_view text);
 
 inline constexpr int kMaxNesting = 500;
+
+// A formula with the sub-expressions its text wrote, innermost first. Simplification can cancel
+// a written part (x/x is 1, log(x) - log(x) is 0); evaluating `written` as well as `expr` at a
+// point tells whether the formula as written is defined there (see domain.hpp).
+struct ParsedFormula {
+  Expr expr;
+  std::vector<Expr> written;
+};
+ParsedFormula parse_formula(std::string_view text);
+
+// True for the names the language reserves for constants: pi and e. They cannot be variables.
+bool is_constant_name(std::string_view name);
 
 // Names of the functions of the language, for messages and completion.
 const std::vector<std::string>& function_names();

@@ -21,7 +21,8 @@ class Program {
 
   // Compiles f over `vars` (x[i] is vars[i]). Variables of f missing from vars: bad_usage error
   // "variable 'z' has no value". d says how far derivatives are compiled; asking a Program for
-  // more than it was compiled with is a bad_usage error.
+  // more than it was compiled with is a bad_usage error. Derivatives past kMaxDerivativeSize, or
+  // a Hessian over more than kMaxHessianVariables, are bad_input errors (differentiate.hpp).
   static Program compile(const Expr& f, std::vector<std::string> vars,
                          Derivatives d = Derivatives::gradient);
 
