@@ -58,11 +58,11 @@ class ThreadScope {
 };
 
 void check_options(const TrainOptions& options) {
-  if (options.epochs < 0) throw_usage("--epochs must be >= 0, got {}", options.epochs);
-  if (options.batch_size < 0) throw_usage("--batch-size must be a positive integer or 'full'");
-  if (!(options.clip_norm >= 0) || !std::isfinite(options.clip_norm)) throw_usage("--clip-norm must be a positive number");
-  if (!(options.clip_value >= 0) || !std::isfinite(options.clip_value)) throw_usage("--clip-value must be a positive number");
-  if (options.threads < 0) throw_usage("--threads must be >= 0");
+  if (options.epochs < 0) throw_usage("epochs must be >= 0, got {}", options.epochs);
+  if (options.batch_size < 0) throw_usage("batch_size must be a positive integer or 'full'");
+  if (!(options.clip_norm >= 0) || !std::isfinite(options.clip_norm)) throw_usage("clip_norm must be a positive number");
+  if (!(options.clip_value >= 0) || !std::isfinite(options.clip_value)) throw_usage("clip_value must be a positive number");
+  if (options.threads < 0) throw_usage("threads must be >= 0");
 }
 
 template <typename T>

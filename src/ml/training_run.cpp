@@ -80,8 +80,8 @@ void check_schedule_length(const optim::Schedule& schedule, std::int64_t epochs,
   throw_usage("schedule {} ends after total_steps = {} steps, but training takes {} steps ({} epochs x {} batches); "
               "set total_steps={} in the schedule{}",
               spec.substr(0, spec.find('(')), *limit, steps, epochs, batches, steps,
-              fit > 0 ? fmt::format(", or train at most {} epochs (--epochs {})", fit, fit)
-                      : std::string(", or use a larger --batch-size"));
+              fit > 0 ? fmt::format(", or train at most {} epochs (epochs={})", fit, fit)
+                      : std::string(", or use a larger batch_size"));
 }
 
 }  // namespace

@@ -78,7 +78,7 @@ Vec filter_normalized_direction(const Vec& theta, const std::vector<ParamBlock>&
 Grid loss_surface(const Vec& theta, const Vec& d1, const Vec& d2, const LossFactory& factory,
                   double span, std::size_t resolution) {
   DESCENT_ASSERT(d1.size() == theta.size() && d2.size() == theta.size());
-  if (resolution < 3) throw_usage("--resolution must be at least 3, got {}", resolution);
+  if (resolution < 3) throw_usage("resolution must be at least 3, got {}", resolution);
   if (!(span > 0.0)) throw_usage("the landscape's span must be positive, got {}", span);
   Grid grid{resolution, resolution, -span, span, -span, span, {}};
   grid.values = evaluate_all(resolution * resolution, theta.size(), factory, [&](std::size_t k, Vec& params) {

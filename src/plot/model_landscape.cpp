@@ -99,7 +99,7 @@ LossFactory factory_for(std::shared_ptr<const TrainingSet> set, const std::strin
 
 LandscapeResult model_landscape(const LandscapeOptions& options) {
   if (options.resolution != 0 && options.resolution < 3) {
-    throw_usage("--resolution must be at least 3, got {}", options.resolution);
+    throw_usage("resolution must be at least 3, got {}", options.resolution);
   }
   const ml::LabeledData data = ml::load_labeled(options.data, {.target = options.target});
   ml::TrainOptions train{.model = options.model, .optimizer = options.optimizer, .batch_size = options.batch_size,

@@ -29,7 +29,7 @@ struct Target {
 
 // Resolves EXPR: a problem name (rosenbrock, ...) or a formula whose variables are the names
 // of `at`, in that order. `at` may be empty for a problem (its standard start); otherwise every
-// variable must be given (bad_usage "variable 'z' has no value; add it to --at").
+// variable must be given (bad_usage "variable 'z' has no value").
 Target resolve_target(const std::string& expr, const std::vector<std::pair<std::string, double>>& at);
 
 // The FunctionView of a target (its formula compiled once, batched).
