@@ -9,7 +9,7 @@ import descent
 # The gradient of f = 3x^2 y + zy - x at (1, 1, 1) is (5, 4, 1).
 f, g = descent.grad("3*x^2*y + z*y - x", at={"x": 1, "y": 1, "z": 1})
 print(f"f = {f:g}, gradient = {g}")
-for name, formula in zip("xyz", descent._api.gradient_formulas("3*x^2*y + z*y - x", list("xyz"))):
+for name, formula in zip("xyz", descent.gradient_formulas("3*x^2*y + z*y - x", list("xyz"))):
     print(f"  df/d{name} = {formula}")
 assert g.tolist() == [5.0, 4.0, 1.0]
 

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 from . import _descent
 from ._descent import Model, StepState
-from ._api import diff, grad, minimize, scipy_method, problems, train, plot
+from ._api import diff, grad, gradient_formulas, minimize, scipy_method, problems, train, plot
 from ._result import OptimizeResult, TrainResult
 from . import datasets, optim
 
 __version__ = "0.1.0"
-__all__ = ["diff", "grad", "minimize", "scipy_method", "problems", "train", "plot", "Model",
-           "OptimizeResult", "TrainResult", "StepState", "datasets", "optim", "jit_available"]
+__all__ = ["diff", "grad", "gradient_formulas", "minimize", "scipy_method", "problems", "train",
+           "plot", "Model", "OptimizeResult", "TrainResult", "StepState", "datasets", "optim",
+           "jit_available"]
 
 
 def jit_available() -> bool:
