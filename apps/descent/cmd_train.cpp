@@ -14,6 +14,7 @@
 #include "descent/ml/trainer.hpp"
 #include "descent/plot/render.hpp"
 #include "descent/plot/training_plot.hpp"
+#include "flags.hpp"
 #include "output.hpp"
 
 namespace descent::cli {
@@ -97,7 +98,7 @@ nlohmann::json to_json(const TrainArgs& a, const ml::TrainResult& r) {
                         {metric_name(cls), json_num(r.test_metric)},
                         {"best_epoch", r.best_epoch},
                         {"reason", std::string(to_string(r.reason))}};
-  if (!r.message.empty()) doc["message"] = r.message;
+  if (!r.message.empty()) doc["message"] = flag_message(r.message);
   return doc;
 }
 
@@ -175,7 +176,7 @@ RunFn setup(CLI::App& sub) {
     }
     if (result.reason == StopReason::diverged) {
       std::cout.flush();
-      std::cerr << "descent: " << result.message << '\n';
+      std::cerr << "descent: " << flag_message(result.message) << '\n';
       return 3;
     }
     return 0;

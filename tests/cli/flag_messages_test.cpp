@@ -34,5 +34,12 @@ TEST(CliFlagMessages, APlotWithoutStartPointSuggestsAt) {
       << r.err;
 }
 
+TEST(CliFlagMessages, ADivergedTrainingSuggestsTheClipNormFlag) {
+  const auto r = run_cli({"train", "--data", "diabetes", "--optimizer", "sgd(lr=100)",
+                          "--batch-size", "full", "--epochs", "300"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("gradient clipping (--clip-norm 1)"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace descent

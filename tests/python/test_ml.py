@@ -60,3 +60,8 @@ def test_plot_draws_a_training_history(tmp_path):
     out = os.path.join(tmp_path, "train.svg")
     descent.plot(descent.train("iris", model="softmax", epochs=2), out=out)
     assert os.path.getsize(out) > 1000
+
+
+def test_a_diverged_training_speaks_of_the_option_not_a_flag():
+    run = descent.train("diabetes", optimizer="sgd(lr=100)", batch_size=0, epochs=300)
+    assert run.reason == "diverged" and "clip_norm=1" in run.message and "--" not in run.message
