@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # Installs, from Debian's packages, what descent needs and is missing.
 # Usage: scripts/deps.sh [run|test|reference]
-#   run       : what building and running needs
-#   test      : also the sanitizer and fuzzing tool chain (clang 14)
+#   run       : what building and running needs (the Python package too: pybind11, python3-dev, numpy)
+#   test      : also the sanitizer and fuzzing tool chain (clang 14) and the Python tests' pytest, scipy
 #   reference : also the reference tools that regenerate tests/reference/*.json and run the
 #               PyTorch baselines of bench/ (python3-torch, numpy, sympy, fashion-mnist)
 set -euo pipefail
 mode=${1:-run}
 packages=(build-essential cmake ninja-build pkg-config libeigen3-dev libcli11-dev nlohmann-json3-dev
           libfmt-dev zlib1g-dev libcairo2-dev libgtest-dev libgmock-dev libbenchmark-dev
-          libgccjit-12-dev)
+          libgccjit-12-dev pybind11-dev python3-dev python3-numpy)
 if [ "$mode" = test ] || [ "$mode" = reference ]; then
-  packages+=(clang-14 libclang-rt-14-dev libomp-14-dev)
+  packages+=(clang-14 libclang-rt-14-dev libomp-14-dev python3-pytest python3-scipy)
 fi
 if [ "$mode" = reference ]; then
-  packages+=(python3 python3-numpy python3-sympy python3-torch dataset-fashion-mnist)
+  packages+=(python3 python3-numpy python3-sympy python3-torch libopenblas0-pthread dataset-fashion-mnist)
 fi
 missing=()
 for p in "${packages[@]}"; do

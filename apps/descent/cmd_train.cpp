@@ -16,6 +16,7 @@
 #include "descent/ml/trainer.hpp"
 #include "descent/plot/render.hpp"
 #include "descent/plot/training_plot.hpp"
+#include "flags.hpp"
 #include "output.hpp"
 #include "signals.hpp"
 
@@ -122,7 +123,7 @@ nlohmann::json to_json(const TrainArgs& a, const ml::TrainResult& r) {
       {metric_name(cls), test_num(r.test_metric)},
       {"best_epoch", r.best_epoch},
       {"reason", std::string(to_string(r.reason))}};
-  if (!r.message.empty()) doc["message"] = r.message;
+  if (!r.message.empty()) doc["message"] = flag_message(r.message);
   if (r.reason == StopReason::stopped_by_callback) doc["signal"] = signal_name(stop_signal());
   return doc;
 }
@@ -214,7 +215,7 @@ int run_train(TrainArgs& a) {
   int status = 0;
   if (result.reason == StopReason::diverged) {
     std::cout.flush();
-    std::cerr << "descent: " << result.message << '\n';
+    std::cerr << "descent: " << flag_message(result.message) << '\n';
     status = 3;
   }
   status = report_errors({checkpoint_error, plot_error}, status);

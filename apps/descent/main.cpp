@@ -23,6 +23,7 @@
 
 #include "command.hpp"
 #include "descent/core/error.hpp"
+#include "flags.hpp"
 #include "signals.hpp"
 
 namespace descent::cli {
@@ -132,7 +133,7 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const Error& e) {
     std::cout.flush();
-    std::fprintf(stderr, "descent: error: %s\n", e.what());
+    std::fprintf(stderr, "descent: error: %s\n", cli::flag_message(e.what()).c_str());
     return exit_code(e.code());
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "descent: error: out of memory\n");

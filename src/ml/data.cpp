@@ -10,7 +10,7 @@ namespace descent::ml {
 
 Split split_rows(Index rows, double test_fraction, std::uint64_t seed, std::int64_t predefined_test_rows) {
   if (!(test_fraction >= 0.0 && test_fraction < 1.0)) {
-    throw_usage("--test-fraction must lie in [0, 1), got {}", test_fraction);
+    throw_usage("test_fraction must lie in [0, 1), got {}", test_fraction);
   }
   if (rows < 1) throw_input("the data set has no rows");
   Split split;
@@ -59,7 +59,7 @@ void Standardizer::apply(RowMat& features) const {
 
 MinibatchSampler::MinibatchSampler(Index rows, Index batch_size)
     : rows_(rows), batch_size_(std::min(batch_size, rows)), order_(static_cast<std::size_t>(rows)) {
-  if (batch_size < 1) throw_usage("--batch-size must be a positive integer or 'full'");
+  if (batch_size < 1) throw_usage("batch_size must be a positive integer or 'full'");
   std::iota(order_.begin(), order_.end(), Index(0));
 }
 

@@ -67,8 +67,12 @@ void check_options(const TrainOptions& options) {
         "the full batch)",
         options.batch_size, kMaxBatchSize);
   }
-  if (!(options.clip_norm >= 0) || !std::isfinite(options.clip_norm)) throw_usage("--clip-norm must be a positive number");
-  if (!(options.clip_value >= 0) || !std::isfinite(options.clip_value)) throw_usage("--clip-value must be a positive number");
+  if (!(options.clip_norm >= 0) || !std::isfinite(options.clip_norm)) {
+    throw_usage("train: clip_norm = {}; must be a finite number >= 0", options.clip_norm);
+  }
+  if (!(options.clip_value >= 0) || !std::isfinite(options.clip_value)) {
+    throw_usage("train: clip_value = {}; must be a finite number >= 0", options.clip_value);
+  }
   if (options.threads < 0 || options.threads > kMaxThreads) {
     throw_usage("train: threads = {}; must lie in [0, {}]", options.threads, kMaxThreads);
   }

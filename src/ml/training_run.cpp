@@ -87,8 +87,8 @@ void check_schedule_length(const optim::Schedule& schedule, std::int64_t epochs,
   throw_usage("schedule {} ends after total_steps = {} steps, but training takes {} steps ({} epochs x {} batches); "
               "set total_steps={} in the schedule{}",
               spec.substr(0, spec.find('(')), *limit, steps, epochs, batches, steps,
-              fit > 0 ? fmt::format(", or train at most {} epochs (--epochs {})", fit, fit)
-                      : std::string(", or use a larger --batch-size"));
+              fit > 0 ? fmt::format(", or train at most {} epochs (epochs={})", fit, fit)
+                      : std::string(", or use a larger batch_size"));
 }
 
 }  // namespace
@@ -408,7 +408,7 @@ TrainResult TrainingRun<T>::diverged(std::int64_t epoch) {
   const std::string kept = best_epoch_ > 0
                                ? fmt::format("kept the parameters of epoch {} (train loss {:.6g})", best_epoch_, best_loss_)
                                : std::string("kept the initial parameters");
-  result.message = fmt::format("diverged at {}; {}; try a smaller lr, a schedule, or --clip-norm 1", where, kept);
+  result.message = fmt::format("diverged at {}; {}; try a smaller lr, a schedule, or gradient clipping (clip_norm=1)", where, kept);
   result.train_loss = best_epoch_ > 0 ? best_loss_ : evaluate(train_x_, train_y_).first;
   std::tie(result.test_loss, result.test_metric) = evaluate(test_x_, test_y_);
   result.final_state = snapshot();

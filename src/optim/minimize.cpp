@@ -45,7 +45,7 @@ void check_schedule_length(const Schedule& schedule, std::int64_t steps) {
   if (!limit || steps <= *limit) return;
   const std::string spec = schedule.spec();
   throw_usage("schedule {} ends after total_steps = {} steps, but the run may take {} steps; set "
-              "total_steps={} (or more) in the schedule, or take at most {} steps (--steps {})",
+              "total_steps={} (or more) in the schedule, or take at most {} steps (steps={})",
               spec.substr(0, spec.find('(')), *limit, steps, steps, *limit, *limit);
 }
 

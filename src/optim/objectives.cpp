@@ -33,8 +33,8 @@ Objective formula_objective(std::string_view formula, const std::vector<std::str
       with_hessian ? Program::Derivatives::hessian : Program::Derivatives::gradient));
   if (jit == Jit::on && !program->jit()) {
     throw Error(ErrorCode::bad_usage,
-                "native code (--jit on) needs libgccjit; this descent was built without it "
-                "(use --jit off, or rebuild with libgccjit-12-dev installed)");
+                "native code (jit=on) needs libgccjit; this descent was built without it "
+                "(use jit=off, or rebuild with libgccjit-12-dev installed)");
   }
   if (jit == Jit::automatic && Program::jit_available() &&
       jit_pays(program->instruction_count(), evaluations)) {

@@ -59,7 +59,7 @@ Target resolve_target(const std::string& expr, const std::vector<std::pair<std::
     target.suggested_steps = problem->suggested_steps;
     if (!at.empty()) {
       if (at.size() != target.variables.size()) {
-        throw_usage("{} has variables {}; --at gives {} values", problem->name,
+        throw_usage("{} has variables {}; the start point gives {} values", problem->name,
                     fmt::join(target.variables, ", "), at.size());
       }
       for (std::size_t i = 0; i < at.size(); ++i) {
@@ -74,7 +74,7 @@ Target resolve_target(const std::string& expr, const std::vector<std::pair<std::
     }
     return target;
   }
-  if (at.empty()) throw_usage("give the start point with --at (e.g. --at x=1,y=1), or name a built-in problem");
+  if (at.empty()) throw_usage("give the start point (e.g. x=1, y=1), or name a built-in problem");
   target.title = expr;
   target.formula = expr;
   target.start.resize(static_cast<Index>(at.size()));
@@ -103,7 +103,7 @@ RaceResult race(const RaceOptions& options) {
   if (options.paths.range) {
     const Range2& r = *options.paths.range;
     if (!(r.x_lo < r.x_hi) || (target.variables.size() == 2 && !(r.y_lo < r.y_hi))) {
-      throw_usage("--range needs lo < hi for every variable");
+      throw_usage("range needs lo < hi for every variable");
     }
   }
   const std::vector<std::string> specs = options.optimizers.empty() ? std::vector<std::string>{"gd"} : options.optimizers;

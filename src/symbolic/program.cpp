@@ -389,7 +389,7 @@ Program compile_formula(std::string_view text, const std::vector<std::string>& v
   const Expr f = parse(text);
   for (const std::string& name : variables(f)) {
     if (std::find(vars.begin(), vars.end(), name) == vars.end()) {
-      throw_usage("variable '{}' has no value; add it to --at", name);
+      throw_usage("variable '{}' has no value", name);
     }
   }
   return Program::compile(f, vars, d);

@@ -8,7 +8,9 @@
 #include "descent/symbolic/program.hpp"
 
 #include <dlfcn.h>
+#include <signal.h>
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -68,6 +70,26 @@ struct IgnoreLeaksOfGcc {
   IgnoreLeaksOfGcc(const IgnoreLeaksOfGcc&) = delete;
   IgnoreLeaksOfGcc& operator=(const IgnoreLeaksOfGcc&) = delete;
 #endif
+};
+
+// libgccjit runs GCC's driver in-process, and the driver installs its own handlers for SIGINT,
+// SIGHUP, SIGTERM and SIGPIPE (which delete its temporary files and kill the process) and resets
+// SIGCHLD. A host with handlers of its own (Python's KeyboardInterrupt) keeps them: they are
+// saved before compiling and put back afterwards.
+class KeepSignalHandlers {
+ public:
+  KeepSignalHandlers() {
+    for (std::size_t i = 0; i < kSignals.size(); ++i) sigaction(kSignals[i], nullptr, &saved_[i]);
+  }
+  ~KeepSignalHandlers() {
+    for (std::size_t i = 0; i < kSignals.size(); ++i) sigaction(kSignals[i], &saved_[i], nullptr);
+  }
+  KeepSignalHandlers(const KeepSignalHandlers&) = delete;
+  KeepSignalHandlers& operator=(const KeepSignalHandlers&) = delete;
+
+ private:
+  static constexpr std::array<int, 5> kSignals{SIGINT, SIGHUP, SIGTERM, SIGPIPE, SIGCHLD};
+  std::array<struct sigaction, kSignals.size()> saved_{};
 };
 
 // libgccjit's functions, or nullptr when libgccjit.so.0 cannot be loaded (kept loaded).
@@ -373,7 +395,11 @@ bool Program::jit() {
     throw;
   }
   if (gccjit().context_get_first_error(ctxt)) fail(ctxt, "build the code");
-  gcc_jit_result* result = gccjit().context_compile(ctxt);
+  gcc_jit_result* result = nullptr;
+  {
+    [[maybe_unused]] const KeepSignalHandlers keep_handlers;
+    result = gccjit().context_compile(ctxt);
+  }
   if (!result) fail(ctxt, "compile");
   gccjit().context_release(ctxt);
 

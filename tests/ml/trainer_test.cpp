@@ -77,7 +77,7 @@ TEST(Train, RefusesAOnecycleShorterThanTheTrainingBeforeTheFirstEpoch) {
     EXPECT_EQ(e.code(), ErrorCode::bad_usage);
     EXPECT_EQ(std::string(e.what()),
               "schedule onecycle ends after total_steps = 39 steps, but training takes 40 steps "
-              "(5 epochs x 8 batches); set total_steps=40 in the schedule, or train at most 4 epochs (--epochs 4)");
+              "(5 epochs x 8 batches); set total_steps=40 in the schedule, or train at most 4 epochs (epochs=4)");
   }
   EXPECT_EQ(epochs_seen, 0);
 }

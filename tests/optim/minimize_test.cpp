@@ -112,7 +112,7 @@ TEST(Minimize, RefusesAScheduleShorterThanTheBudgetBeforeTheFirstStep) {
     EXPECT_EQ(std::string(e.what()),
               "schedule onecycle ends after total_steps = 100 steps, but the run may take 500 "
               "steps; set total_steps=500 (or more) in the schedule, or take at most 100 steps "
-              "(--steps 100)");
+              "(steps=100)");
   }
   EXPECT_EQ(calls, 0);
 }

@@ -2,6 +2,7 @@
 // operations in the same order, no FMA contraction), on the SymPy fixtures, on random formulas
 // and on the special values of the piecewise functions; copies share the code.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <bit>
@@ -127,6 +128,22 @@ TEST(Jit, CopyKeepsWorkingAfterTheOriginalIsDestroyed) {
   EXPECT_EQ(copy.value_grad(x, g), 0.0);
   EXPECT_EQ(g[0], 0.0);
   EXPECT_EQ(g[1], 5.0);
+}
+
+void host_handler(int) {}
+
+TEST(Jit, KeepsTheHostsSignalHandlers) {
+  SKIP_WITHOUT_JIT();
+  // GCC's driver (in-process) installs handlers that kill the process on SIGINT; a host such as
+  // Python, whose SIGINT handler raises KeyboardInterrupt, must find its own handler afterwards.
+  struct sigaction ours {}, before {}, after {};
+  ours.sa_handler = host_handler;
+  sigemptyset(&ours.sa_mask);
+  ASSERT_EQ(sigaction(SIGINT, &ours, &before), 0);
+  Program p = compile_formula("x^3 + 2*x", {"x"}, Program::Derivatives::gradient);
+  ASSERT_TRUE(p.jit());
+  sigaction(SIGINT, &before, &after);
+  EXPECT_EQ(after.sa_handler, &host_handler);
 }
 
 TEST(Jit, ValueOnlyProgramRunsNativeValue) {

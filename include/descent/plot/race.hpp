@@ -30,8 +30,8 @@ struct Target {
 
 // Resolves EXPR: a problem name (rosenbrock, ...) or a formula whose variables are the names
 // of `at`, in that order. `at` may be empty for a problem (its standard start); otherwise every
-// variable must be given (bad_usage "variable 'z' has no value; add it to --at"). A start where
-// f or its gradient is not finite is a bad_input error naming the part (symbolic/domain.hpp).
+// variable must be given (bad_usage "variable 'z' has no value"). A start where f or its gradient
+// is not finite is a bad_input error naming the part (symbolic/domain.hpp).
 Target resolve_target(const std::string& expr, const std::vector<std::pair<std::string, double>>& at);
 
 // The FunctionView of a target (its formula compiled once, batched).

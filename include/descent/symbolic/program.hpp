@@ -93,7 +93,7 @@ class Program {
 };
 
 // Parses `text`, checks that every variable of the formula is in `vars` (bad_usage
-// "variable 'z' has no value; add it to --at"), and compiles.
+// "variable 'z' has no value"), and compiles.
 Program compile_formula(std::string_view text, const std::vector<std::string>& vars,
                         Program::Derivatives d = Program::Derivatives::gradient);
 
