@@ -254,7 +254,7 @@ def plot(target: Any,
          *,
          at: Optional[Mapping[str, float]] = None,
          schedule: str = "",
-         steps: int = 0,
+         steps: Optional[int] = None,
          tol: float = 1e-8,
          width: int = 800,
          height: int = 600,
@@ -277,6 +277,8 @@ def plot(target: Any,
     if not isinstance(target, str):
         raise TypeError("plot: target must be a formula, a problem name or a TrainResult")
     point = [] if at is None else list(zip(*_point(at, "plot")))
-    runs = _descent.plot_race(target, point, list(optimizers or []), schedule, int(steps),
+    # steps None: 100 for a formula, a built-in problem's suggested count (the CLI's default).
+    runs = _descent.plot_race(target, point, list(optimizers or []), schedule,
+                              -1 if steps is None else int(steps),
                               float(tol), int(width), int(height), out)
     return {k: OptimizeResult(v) for k, v in runs.items()}
