@@ -12,6 +12,7 @@
 #include "command.hpp"
 #include "descent/core/error.hpp"
 #include "descent/plot/model_landscape.hpp"
+#include "descent/parallel/world.hpp"
 #include "descent/plot/render.hpp"
 #include "output.hpp"
 
@@ -29,7 +30,12 @@ int run_landscape(LandscapeCliOptions& o) {
   if (o.landscape.epochs < 0) throw_usage("--epochs must be >= 0, got {}", o.landscape.epochs);
   if (!(o.landscape.span > 0.0)) throw_usage("--span must be positive, got {}", o.landscape.span);
   if (o.landscape.width < 16 || o.landscape.height < 16) throw_usage("--width and --height must be at least 16 px");
+  // Under mpirun the processes train together and split the grid; process 0 alone writes.
+  const parallel::World* world = parallel::World::current();
+  const auto processes = world ? world->combiner(ml::Reduction::exact) : nullptr;
+  o.landscape.processes = processes.get();
   const plot::LandscapeResult r = plot::model_landscape(o.landscape);
+  if (world && world->rank() != 0) return 0;
   plot::save(r.figure, o.out);
   if (o.json) {
     nlohmann::json doc{{"file", o.out},
@@ -38,6 +44,7 @@ int run_landscape(LandscapeCliOptions& o) {
                        {"optimizer", r.training.optimizer},
                        {"epochs", o.landscape.epochs},
                        {"parameters", r.training.parameters},
+                       {"ranks", r.training.ranks},
                        {"kind", o.landscape.one_dimensional ? "line" : "plane"},
                        {"train_loss", json_num(r.trained_loss)}};
     if (o.landscape.one_dimensional) {

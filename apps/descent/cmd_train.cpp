@@ -12,6 +12,7 @@
 #include "descent/core/error.hpp"
 #include "descent/ml/checkpoint.hpp"
 #include "descent/ml/trainer.hpp"
+#include "descent/parallel/world.hpp"
 #include "descent/plot/render.hpp"
 #include "descent/plot/training_plot.hpp"
 #include "output.hpp"
@@ -27,6 +28,7 @@ struct TrainArgs {
   bool no_standardize = false;
   bool json = false;
   std::string plot;  // --plot FILE: loss and accuracy per epoch (plot module)
+  std::string allreduce = "exact";  // several processes: exact or fast
   // Which flags were given (a resume takes the others from its checkpoint).
   CLI::Option* model_flag = nullptr;
   CLI::Option* optimizer_flag = nullptr;
@@ -96,16 +98,26 @@ nlohmann::json to_json(const TrainArgs& a, const ml::TrainResult& r) {
                         {"test_loss", json_num(r.test_loss)},
                         {metric_name(cls), json_num(r.test_metric)},
                         {"best_epoch", r.best_epoch},
-                        {"reason", std::string(to_string(r.reason))}};
+                        {"reason", std::string(to_string(r.reason))},
+                        {"ranks", r.ranks},
+                        {"threads", r.threads}};
+  if (r.ranks > 1) doc["allreduce"] = a.allreduce;
   if (!r.message.empty()) doc["message"] = r.message;
   return doc;
 }
 
+// "1 process x 2 threads", "4 processes (exact allreduce) x 1 thread"
+std::string processes(const TrainArgs& a, const ml::TrainResult& r) {
+  return fmt::format("{} process{}{} x {} thread{}", r.ranks, r.ranks == 1 ? "" : "es",
+                     r.ranks == 1 ? "" : fmt::format(" ({} allreduce)", a.allreduce), r.threads, r.threads == 1 ? "" : "s");
+}
+
 void print_human(const TrainArgs& a, const ml::TrainResult& r) {
   const bool cls = r.history.classification;
-  std::cout << fmt::format("{} on {} ({} train / {} test rows), {} parameters, {}, batch {}\n", r.model, a.data,
+  std::cout << fmt::format("{} on {} ({} train / {} test rows), {} parameters, {}, batch {}, {}\n", r.model, a.data,
                            r.train_rows, r.test_rows, r.parameters, r.optimizer,
-                           a.options.batch_size == 0 ? std::string("full") : std::to_string(a.options.batch_size));
+                           a.options.batch_size == 0 ? std::string("full") : std::to_string(a.options.batch_size),
+                           processes(a, r));
   Table table({"epoch", "train loss", "test loss", cls ? "test acc" : "test R^2", "lr", "seconds"});
   for (const auto& e : r.history.epochs) {
     table.add_row({std::to_string(e.epoch), fmt_num(e.train_loss), fmt_num(e.test_loss),
@@ -144,6 +156,10 @@ RunFn setup(CLI::App& sub) {
   a->clip_norm_flag = sub.add_option("--clip-norm", o.clip_norm, "clip the gradient's norm to X");
   a->clip_value_flag = sub.add_option("--clip-value", o.clip_value, "clip every gradient entry to [-X, X]");
   sub.add_option("--threads", o.threads, "threads for the linear algebra (default: all cores)");
+  sub.add_option("--allreduce", a->allreduce, "under mpirun: exact (shard gradients gathered and added in order: "
+                                              "bit-identical to one process) or fast (MPI_Allreduce: not bit-identical)")
+      ->check(CLI::IsMember({"exact", "fast"}))
+      ->capture_default_str();
   sub.add_flag("--json", a->json, "print one JSON document");
   sub.add_option("--plot", a->plot, "also draw loss and accuracy per epoch to FILE (.svg, .png, .pdf)");
 
@@ -155,8 +171,14 @@ RunFn setup(CLI::App& sub) {
     if (!a->plot.empty()) plot::format_from_path(a->plot);  // a bad extension fails before training
     const ml::LabeledData data = ml::load_labeled(a->data, {.target = a->target});
 
+    // Under mpirun every process trains; process 0 alone prints and writes files.
+    const parallel::World* world = parallel::World::current();
+    const auto combiner = world ? world->combiner(a->allreduce == "fast" ? ml::Reduction::fast : ml::Reduction::exact)
+                                : nullptr;
+    opts.combiner = combiner.get();
+    const bool lead = !world || world->rank() == 0;
     ml::TrainCallbacks callbacks;
-    const bool progress = stderr_is_terminal() && !a->json;
+    const bool progress = lead && stderr_is_terminal() && !a->json;
     if (progress) {
       callbacks.on_batch = [epochs = opts.epochs](std::int64_t epoch, std::int64_t done, std::int64_t total) {
         if (done == total || done % 8 == 0) draw_progress(epoch, epochs, done, total);
@@ -164,6 +186,7 @@ RunFn setup(CLI::App& sub) {
     }
     const ml::TrainResult result = ml::train(data, opts, callbacks);
     if (progress) std::cerr << "\r\033[K" << std::flush;
+    if (!lead) return result.reason == StopReason::diverged ? 3 : 0;
     if (!a->plot.empty()) {
       plot::save_training_plot(a->plot, result.history, fmt::format("{} on {}", result.model, a->data));
     }

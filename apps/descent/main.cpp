@@ -1,5 +1,7 @@
 // descent: the command-line tool. Parses, dispatches to the registered subcommand, and is the
 // only place that catches errors, prints `descent: error: ...` and maps them to exit codes.
+// Under mpirun an error on any process ends the whole job (MPI_Abort) with its code, and the
+// message names the process: `descent: error: rank 2 of 4: ...`.
 #include <algorithm>
 #include <cstdio>
 #include <exception>
@@ -14,6 +16,7 @@
 
 #include "command.hpp"
 #include "descent/core/error.hpp"
+#include "descent/parallel/world.hpp"
 
 namespace descent::cli {
 
@@ -73,12 +76,26 @@ void unshield_positionals(CLI::App& app) {
   }
 }
 
+// Prints the error; with several processes, names this one and ends the job (none may be left
+// waiting for this one in a collective).
+int fail(const parallel::World& world, int code, const char* message) {
+  std::cout.flush();
+  if (world.alone()) {
+    std::fprintf(stderr, "descent: error: %s\n", message);
+    return code;
+  }
+  std::fprintf(stderr, "descent: error: rank %d of %d: %s\n", world.rank(), world.ranks(), message);
+  std::fflush(stderr);
+  world.abort(code);
+}
+
 }  // namespace
 
 }  // namespace descent::cli
 
 int main(int argc, char** argv) {
   using namespace descent;
+  const parallel::World world(&argc, &argv);
   CLI::App app{"descent: gradient-based optimization, from a formula to a neural network"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "descent 0.1.0");
@@ -118,14 +135,10 @@ int main(int argc, char** argv) {
     }
     return 2;
   } catch (const Error& e) {
-    std::cout.flush();
-    std::fprintf(stderr, "descent: error: %s\n", e.what());
-    return exit_code(e.code());
+    return cli::fail(world, exit_code(e.code()), e.what());
   } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "descent: error: out of memory\n");
-    return 1;
+    return cli::fail(world, 1, "out of memory");
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "descent: error: %s\n", e.what());
-    return 1;
+    return cli::fail(world, 1, e.what());
   }
 }

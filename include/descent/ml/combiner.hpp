@@ -1,0 +1,46 @@
+// How the processes of a data-parallel run share their work. The trainer cuts every batch into
+// shards (a count that depends on the batch alone), computes its process's block of them, and
+// asks a Combiner to complete what the others computed. ml knows no transport: parallel/
+// implements a Combiner over MPI; with none, the trainer is one process alone.
+// Example: TrainOptions o; o.combiner = &world;  // every process calls train() with the same o
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace descent::ml {
+
+enum class Reduction {
+  exact,  // shard sums gathered and added in shard order: bit-identical for any process count
+  fast,   // one MPI_Allreduce of each process's partial sum: the order is MPI's (not bit-identical)
+};
+
+class Combiner {
+ public:
+  virtual ~Combiner() = default;
+  virtual int rank() const = 0;   // this process, in [0, ranks())
+  virtual int ranks() const = 0;  // processes in the run
+  virtual int local_ranks() const = 0;  // processes of the run on this machine (they share its cores)
+  virtual Reduction reduction() const = 0;
+
+  // Every process holds `values`, of the same size; process r has filled the block
+  // [offsets[r], offsets[r + 1]) (offsets has ranks() + 1 entries). Afterwards every process
+  // holds every block.
+  virtual void allgather(std::span<float> values, std::span<const std::size_t> offsets) = 0;
+  virtual void allgather(std::span<double> values, std::span<const std::size_t> offsets) = 0;
+  // The element-wise sum over the processes, in place, in an order MPI chooses.
+  virtual void allreduce_sum(std::span<float> values) = 0;
+  virtual void allreduce_sum(std::span<double> values) = 0;
+  // Throws descent::Error (bad_input), on every process, naming the processes whose `hash` of
+  // `what` ("the settings", "the data") differs from process 0's.
+  virtual void agree(std::string_view what, std::uint64_t hash) = 0;
+};
+
+// The block of [0, items) that part `part` of `parts` takes: [begin(part), begin(part + 1)).
+inline std::size_t block_begin(std::size_t items, int part, int parts) {
+  return items * static_cast<std::size_t>(part) / static_cast<std::size_t>(parts);
+}
+
+}  // namespace descent::ml
