@@ -134,6 +134,11 @@ int main(int argc, char** argv) {
       return runs.at(sub)();
     }
     return 2;
+  } catch (const ml::CollectiveError& e) {  // raised by every process alike: process 0 reports it
+    if (world.rank() != 0) return exit_code(e.code());  // process 0's MPI_Abort ends this one
+    std::fprintf(stderr, "descent: error: %s\n", e.what());
+    std::fflush(stderr);
+    world.abort(exit_code(e.code()));
   } catch (const Error& e) {
     return cli::fail(world, exit_code(e.code()), e.what());
   } catch (const std::bad_alloc&) {

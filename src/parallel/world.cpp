@@ -68,9 +68,11 @@ class MpiCombiner final : public ml::Combiner {
       if (first == 0) first = r;
     }
     if (first != 0) {
-      throw_input("process (rank) {} of {} differs from rank 0 in {}: every process must run the same command on "
-                  "the same data (fingerprints {:016x} and {:016x}); refusing to train",
-                  differ, ranks_, what, all[0], all[first]);
+      throw ml::CollectiveError(
+          ErrorCode::bad_input,
+          fmt::format("rank {} of {} differs from rank 0 in {} (fingerprints {:016x} and {:016x}): every process must "
+                      "run the same command on the same data; refusing to train",
+                      differ, ranks_, what, all[first], all[0]));
     }
   }
 

@@ -40,16 +40,16 @@ inline std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-// Runs DESCENT_CLI_PATH with `args`, stdin from /dev/null.
-inline CliResult run_cli(const std::vector<std::string>& args) {
+// Runs `words` (a program and its arguments) through the shell, stdin from /dev/null.
+inline CliResult run_command(const std::vector<std::string>& words) {
   char out_path[] = "/tmp/descent_cli_out_XXXXXX";
   char err_path[] = "/tmp/descent_cli_err_XXXXXX";
   const int out_fd = mkstemp(out_path);
   const int err_fd = mkstemp(err_path);
   close(out_fd);
   close(err_fd);
-  std::string command = shell_quote(DESCENT_CLI_PATH);
-  for (const auto& a : args) command.append(" ").append(shell_quote(a));
+  std::string command;
+  for (const auto& w : words) command.append(command.empty() ? "" : " ").append(shell_quote(w));
   command.append(" </dev/null >").append(out_path).append(" 2>").append(err_path);
   const int status = std::system(command.c_str());
   CliResult result;
@@ -59,6 +59,13 @@ inline CliResult run_cli(const std::vector<std::string>& args) {
   std::remove(out_path);
   std::remove(err_path);
   return result;
+}
+
+// Runs DESCENT_CLI_PATH with `args`, stdin from /dev/null.
+inline CliResult run_cli(const std::vector<std::string>& args) {
+  std::vector<std::string> words = {DESCENT_CLI_PATH};
+  words.insert(words.end(), args.begin(), args.end());
+  return run_command(words);
 }
 
 }  // namespace descent::test

@@ -10,11 +10,20 @@
 #include <span>
 #include <string_view>
 
+#include "descent/core/error.hpp"
+
 namespace descent::ml {
 
 enum class Reduction {
   exact,  // shard sums gathered and added in shard order: bit-identical for any process count
   fast,   // one MPI_Allreduce of each process's partial sum: the order is MPI's (not bit-identical)
+};
+
+// An error that every process raises at the same point with the same message (they disagree
+// on the settings): process 0 alone need report it.
+class CollectiveError : public Error {
+ public:
+  using Error::Error;
 };
 
 class Combiner {
@@ -33,7 +42,7 @@ class Combiner {
   // The element-wise sum over the processes, in place, in an order MPI chooses.
   virtual void allreduce_sum(std::span<float> values) = 0;
   virtual void allreduce_sum(std::span<double> values) = 0;
-  // Throws descent::Error (bad_input), on every process, naming the processes whose `hash` of
+  // Throws CollectiveError (bad_input), on every process, naming the processes whose `hash` of
   // `what` ("the settings", "the data") differs from process 0's.
   virtual void agree(std::string_view what, std::uint64_t hash) = 0;
 };

@@ -1,0 +1,31 @@
+// Runs the built `descent` binary under mpirun for the parallel tests: N processes on however
+// many cores there are (--oversubscribe), as root too, each run under a deadline.
+// Example: auto r = run_mpi(3, {"train", "--epochs", "2"}); EXPECT_EQ(r.exit_code, 0);
+#pragma once
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "support/cli.hpp"
+
+namespace descent::test {
+
+// Seconds an mpirun may take before `timeout` ends it (and the test fails on exit code 124).
+inline constexpr int kMpiDeadline = 120;
+
+// mpirun -np `processes` [wrapper...] descent args...; `wrapper` (e.g. on_rank.sh 1 args "--seed 7")
+// comes between mpirun and the binary.
+inline CliResult run_mpi(int processes, const std::vector<std::string>& args,
+                         const std::vector<std::string>& wrapper = {}) {
+  std::vector<std::string> command = {"timeout", "-k", "10", std::to_string(kMpiDeadline), DESCENT_MPIEXEC,
+                                      "--oversubscribe", "--bind-to", "none", "-np", std::to_string(processes)};
+  command.insert(command.end(), wrapper.begin(), wrapper.end());
+  command.push_back(DESCENT_CLI_PATH);
+  command.insert(command.end(), args.begin(), args.end());
+  ::setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 1);
+  ::setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 1);
+  return run_command(command);
+}
+
+}  // namespace descent::test
