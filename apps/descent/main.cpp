@@ -124,6 +124,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
+    if (!world.alone()) cli::fail(world, 2, e.what());  // the others may have parsed theirs and wait
     std::fprintf(stderr, "descent: error: %s\n", e.what());
     std::fprintf(stderr, "Run with --help for more information.\n");
     return 2;

@@ -15,6 +15,8 @@
 #define SKIP_WITHOUT_MPI() (void)0
 #else
 #define SKIP_WITHOUT_MPI() GTEST_SKIP() << "built without MPI (DESCENT_MPI off)"
+#define DESCENT_MPIEXEC "mpirun"
+#define DESCENT_ON_RANK "on_rank.sh"
 #endif
 
 namespace descent::test {
