@@ -78,7 +78,7 @@ void draw_progress(std::int64_t epoch, std::int64_t epochs, std::int64_t done, s
 
 std::string metric_name(bool classification) { return classification ? "test_accuracy" : "test_r2"; }
 
-nlohmann::json to_json(const TrainArgs& a, const ml::TrainResult& r) {
+nlohmann::json to_json(const TrainArgs& a, const ml::TrainResult& r, const ml::Combiner* processes) {
   const bool cls = r.history.classification;
   nlohmann::json epochs = nlohmann::json::array();
   for (const auto& e : r.history.epochs) {
@@ -101,7 +101,10 @@ nlohmann::json to_json(const TrainArgs& a, const ml::TrainResult& r) {
                         {"reason", std::string(to_string(r.reason))},
                         {"ranks", r.ranks},
                         {"threads", r.threads}};
-  if (r.ranks > 1) doc["allreduce"] = a.allreduce;
+  if (processes) {
+    doc["allreduce"] = a.allreduce;
+    doc["communication_seconds"] = processes->communication_seconds();  // process 0's, waiting included
+  }
   if (!r.message.empty()) doc["message"] = r.message;
   return doc;
 }
@@ -192,7 +195,7 @@ RunFn setup(CLI::App& sub) {
     }
 
     if (a->json) {
-      std::cout << to_json(*a, result).dump(2) << '\n';
+      std::cout << to_json(*a, result, combiner.get()).dump(2) << '\n';
     } else {
       print_human(*a, result);
     }

@@ -51,6 +51,7 @@ class MpiCombiner final : public ml::Combiner {
   int ranks() const override { return ranks_; }
   int local_ranks() const override { return local_ranks_; }
   ml::Reduction reduction() const override { return reduction_; }
+  double communication_seconds() const override { return seconds_; }
 
   void allgather(std::span<float> values, std::span<const std::size_t> offsets) override { gather(values, offsets); }
   void allgather(std::span<double> values, std::span<const std::size_t> offsets) override { gather(values, offsets); }
@@ -84,16 +85,21 @@ class MpiCombiner final : public ml::Combiner {
       displs[r] = mpi_count(offsets[r]);
       counts[r] = mpi_count(offsets[r + 1] - offsets[r]);
     }
+    const double start = MPI_Wtime();
     MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, values.data(), counts.data(), displs.data(), mpi_type<T>(),
                    MPI_COMM_WORLD);
+    seconds_ += MPI_Wtime() - start;
   }
   template <typename T>
   void reduce(std::span<T> values) {
+    const double start = MPI_Wtime();
     MPI_Allreduce(MPI_IN_PLACE, values.data(), mpi_count(values.size()), mpi_type<T>(), MPI_SUM, MPI_COMM_WORLD);
+    seconds_ += MPI_Wtime() - start;
   }
 
   int rank_, ranks_, local_ranks_ = 1;
   ml::Reduction reduction_;
+  double seconds_ = 0.0;
 };
 
 #endif

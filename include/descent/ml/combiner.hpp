@@ -33,6 +33,8 @@ class Combiner {
   virtual int ranks() const = 0;  // processes in the run
   virtual int local_ranks() const = 0;  // processes of the run on this machine (they share its cores)
   virtual Reduction reduction() const = 0;
+  // Wall-clock seconds this process has spent in the calls below (waiting included).
+  virtual double communication_seconds() const = 0;
 
   // Every process holds `values`, of the same size; process r has filled the block
   // [offsets[r], offsets[r + 1]) (offsets has ranks() + 1 entries). Afterwards every process
