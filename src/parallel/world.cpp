@@ -2,12 +2,12 @@
 // process is alone.
 #include "descent/parallel/world.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <limits>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "descent/core/error.hpp"
 
@@ -34,14 +34,16 @@ MPI_Datatype mpi_type() {
 
 int mpi_count(std::size_t count) {
   if (count > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
-    throw Error(ErrorCode::internal, fmt::format("an MPI message of {} values is larger than MPI's int counts", count));
+    throw Error(ErrorCode::internal,
+                fmt::format("an MPI message of {} values is larger than MPI's int counts", count));
   }
   return static_cast<int>(count);
 }
 
 class MpiCombiner final : public ml::Combiner {
  public:
-  MpiCombiner(int rank, int ranks, ml::Reduction reduction) : rank_(rank), ranks_(ranks), reduction_(reduction) {
+  MpiCombiner(int rank, int ranks, ml::Reduction reduction)
+      : rank_(rank), ranks_(ranks), reduction_(reduction) {
     MPI_Comm local;
     MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL, &local);
     MPI_Comm_size(local, &local_ranks_);
@@ -53,8 +55,12 @@ class MpiCombiner final : public ml::Combiner {
   ml::Reduction reduction() const override { return reduction_; }
   double communication_seconds() const override { return seconds_; }
 
-  void allgather(std::span<float> values, std::span<const std::size_t> offsets) override { gather(values, offsets); }
-  void allgather(std::span<double> values, std::span<const std::size_t> offsets) override { gather(values, offsets); }
+  void allgather(std::span<float> values, std::span<const std::size_t> offsets) override {
+    gather(values, offsets);
+  }
+  void allgather(std::span<double> values, std::span<const std::size_t> offsets) override {
+    gather(values, offsets);
+  }
   void allreduce_sum(std::span<float> values) override { reduce(values); }
   void allreduce_sum(std::span<double> values) override { reduce(values); }
 
@@ -71,7 +77,8 @@ class MpiCombiner final : public ml::Combiner {
     if (first != 0) {
       throw ml::CollectiveError(
           ErrorCode::bad_input,
-          fmt::format("rank {} of {} differs from rank 0 in {} (fingerprints {:016x} and {:016x}): every process must "
+          fmt::format("rank {} of {} differs from rank 0 in {} (fingerprints {:016x} and {:016x}): "
+                      "every process must "
                       "run the same command on the same data; refusing to train",
                       differ, ranks_, what, all[first], all[0]));
     }
@@ -86,14 +93,15 @@ class MpiCombiner final : public ml::Combiner {
       counts[r] = mpi_count(offsets[r + 1] - offsets[r]);
     }
     const double start = MPI_Wtime();
-    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, values.data(), counts.data(), displs.data(), mpi_type<T>(),
-                   MPI_COMM_WORLD);
+    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, values.data(), counts.data(), displs.data(),
+                   mpi_type<T>(), MPI_COMM_WORLD);
     seconds_ += MPI_Wtime() - start;
   }
   template <typename T>
   void reduce(std::span<T> values) {
     const double start = MPI_Wtime();
-    MPI_Allreduce(MPI_IN_PLACE, values.data(), mpi_count(values.size()), mpi_type<T>(), MPI_SUM, MPI_COMM_WORLD);
+    MPI_Allreduce(MPI_IN_PLACE, values.data(), mpi_count(values.size()), mpi_type<T>(), MPI_SUM,
+                  MPI_COMM_WORLD);
     seconds_ += MPI_Wtime() - start;
   }
 

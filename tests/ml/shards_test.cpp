@@ -2,19 +2,23 @@
 // the thread count changes no bit of a run.
 #include <gtest/gtest.h>
 
-#include "descent/ml/trainer.hpp"
 #include "descent/ml/data.hpp"
+#include "descent/ml/trainer.hpp"
 
 namespace {
 
+using descent::ml::train;
 using descent::ml::TrainOptions;
 using descent::ml::TrainResult;
-using descent::ml::train;
 
 TEST(Shards, TheThreadCountChangesNoBitOfARun) {
   // Batches of 128 rows are 4 shards; 3 threads take 2, 1 and 1 of them.
-  TrainOptions options{.model = "mlp(hidden=[16])", .optimizer = "adam(lr=0.01)", .batch_size = 128, .epochs = 2,
-                       .seed = 4, .threads = 1};
+  TrainOptions options{.model = "mlp(hidden=[16])",
+                       .optimizer = "adam(lr=0.01)",
+                       .batch_size = 128,
+                       .epochs = 2,
+                       .seed = 4,
+                       .threads = 1};
   const auto digits = descent::ml::load_labeled("digits", {});
   const TrainResult one = train(digits, options);
   options.threads = 3;

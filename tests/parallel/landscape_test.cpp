@@ -1,9 +1,9 @@
 // `mpirun -np N descent landscape`: the processes train together and split the grid of loss
 // evaluations; the picture and its numbers are those of one process.
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "parallel/support.hpp"
 
@@ -13,14 +13,17 @@ using descent::test::run_cli;
 using descent::test::run_mpi;
 using descent::test::slurp;
 
-std::string temp_path(const std::string& name) { return descent::test::temp_path("parallel_landscape_" + name); }
+std::string temp_path(const std::string& name) {
+  return descent::test::temp_path("parallel_landscape_" + name);
+}
 
 TEST(ParallelLandscape, ThreeProcessesDrawTheSamePictureWithTheSameNumbersAsOne) {
   SKIP_WITHOUT_MPI();
   const std::string alone = temp_path("alone.svg"), three = temp_path("three.svg");
   const auto args = [](const std::string& out) {
-    return std::vector<std::string>{"landscape", "--data", "iris", "--model", "mlp(hidden=[8])", "--epochs", "2",
-                                    "--resolution", "7", "--json", "--out", out};
+    return std::vector<std::string>{
+        "landscape", "--data",       "iris", "--model", "mlp(hidden=[8])", "--epochs",
+        "2",         "--resolution", "7",    "--json",  "--out",           out};
   };
   const auto one = run_cli(args(alone));
   const auto r = run_mpi(3, args(three));
@@ -39,8 +42,9 @@ TEST(ParallelLandscape, TheLineIsTheSameOnTwoProcesses) {
   SKIP_WITHOUT_MPI();
   const std::string alone = temp_path("alone_line.svg"), two = temp_path("two_line.svg");
   const auto args = [](const std::string& out) {
-    return std::vector<std::string>{"landscape", "--data", "iris", "--model", "softmax", "--epochs", "2", "--1d",
-                                    "--resolution", "9", "--json", "--out", out};
+    return std::vector<std::string>{"landscape", "--data", "iris", "--model",      "softmax",
+                                    "--epochs",  "2",      "--1d", "--resolution", "9",
+                                    "--json",    "--out",  out};
   };
   const auto one = run_cli(args(alone));
   const auto r = run_mpi(2, args(two));

@@ -2,10 +2,10 @@
 // checkpoint's history holds wall-clock seconds, so files are not compared as bytes).
 #pragma once
 
-#include <string>
-
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "descent/ml/checkpoint.hpp"
 #include "support/mpi.hpp"
@@ -35,7 +35,8 @@ inline void expect_same_state(const std::string& expected_path, const std::strin
   for (std::size_t e = 0; e < a.history.epochs.size(); ++e) {
     EXPECT_EQ(a.history.epochs[e].train_loss, b.history.epochs[e].train_loss) << "epoch " << e + 1;
     EXPECT_EQ(a.history.epochs[e].test_loss, b.history.epochs[e].test_loss) << "epoch " << e + 1;
-    EXPECT_EQ(a.history.epochs[e].test_metric, b.history.epochs[e].test_metric) << "epoch " << e + 1;
+    EXPECT_EQ(a.history.epochs[e].test_metric, b.history.epochs[e].test_metric)
+        << "epoch " << e + 1;
   }
 }
 

@@ -1,11 +1,11 @@
 // `mpirun -np N descent train`: bit-identical to one process for 1 to 4 processes (an MLP, a
 // float64 softmax, a CNN; batches that do not divide by the process count, a last partial batch,
 // threads inside processes), checkpoints that resume on another process count, --allreduce fast.
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "parallel/support.hpp"
 
@@ -16,7 +16,9 @@ using descent::test::run_cli;
 using descent::test::run_mpi;
 using descent::test::without_run_details;
 
-std::string temp_path(const std::string& name) { return descent::test::temp_path("parallel_train_" + name); }
+std::string temp_path(const std::string& name) {
+  return descent::test::temp_path("parallel_train_" + name);
+}
 
 std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
   args.insert(args.end(), more.begin(), more.end());
@@ -26,13 +28,15 @@ std::vector<std::string> with(std::vector<std::string> args, const std::vector<s
 // Trains `args` (2 epochs, --json) alone and on 2, 3 and 4 processes; all must agree bit for bit.
 void expect_identical_on_1_to_4_processes(const std::vector<std::string>& args) {
   const std::string alone = temp_path("alone.ckpt");
-  const auto reference = run_cli(with(args, {"--epochs", "2", "--json", "--threads", "1", "--checkpoint", alone}));
+  const auto reference =
+      run_cli(with(args, {"--epochs", "2", "--json", "--threads", "1", "--checkpoint", alone}));
   ASSERT_EQ(reference.exit_code, 0) << reference.err;
   for (int processes = 1; processes <= 4; ++processes) {
     SCOPED_TRACE(processes);
     const std::string path = temp_path("ranks.ckpt");
     const std::string threads = processes == 2 ? "2" : "1";  // threads x processes changes nothing
-    const auto r = run_mpi(processes, with(args, {"--epochs", "2", "--json", "--threads", threads, "--checkpoint", path}));
+    const auto r = run_mpi(processes, with(args, {"--epochs", "2", "--json", "--threads", threads,
+                                                  "--checkpoint", path}));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto doc = nlohmann::json::parse(r.out);  // one document: process 0 alone prints
     EXPECT_EQ(doc["ranks"], processes);
@@ -53,21 +57,24 @@ TEST(ParallelTrain, AnMlpIsBitIdenticalOnOneToFourProcesses) {
 TEST(ParallelTrain, AFloat64SoftmaxIsBitIdenticalOnOneToFourProcesses) {
   SKIP_WITHOUT_MPI();
   // 3 shards of 33 or 34 rows: process 0 of 4 has none.
-  expect_identical_on_1_to_4_processes({"train", "--data", "digits", "--model", "softmax", "--batch-size", "100",
-                                        "--optimizer", "sgd(lr=0.1, momentum=0.9)"});
+  expect_identical_on_1_to_4_processes({"train", "--data", "digits", "--model", "softmax",
+                                        "--batch-size", "100", "--optimizer",
+                                        "sgd(lr=0.1, momentum=0.9)"});
 }
 
 TEST(ParallelTrain, ACnnIsBitIdenticalOnOneToFourProcesses) {
   SKIP_WITHOUT_MPI();
   // The digits are 8x8 images: a small CNN trains on them in CI (Fashion-MNIST is not installed).
-  expect_identical_on_1_to_4_processes({"train", "--data", "digits", "--model", "cnn(channels=[4], hidden=16)",
-                                        "--batch-size", "96", "--seed", "1"});
+  expect_identical_on_1_to_4_processes({"train", "--data", "digits", "--model",
+                                        "cnn(channels=[4], hidden=16)", "--batch-size", "96",
+                                        "--seed", "1"});
 }
 
 TEST(ParallelTrain, ACheckpointOfFourProcessesResumesOnOneAndOnThreeAsIfNeverStopped) {
   SKIP_WITHOUT_MPI();
-  const std::vector<std::string> args = {"train", "--data", "digits", "--model", "mlp(hidden=[16])",
-                                         "--batch-size", "128", "--seed", "5"};
+  const std::vector<std::string> args = {"train",   "--data",           "digits",
+                                         "--model", "mlp(hidden=[16])", "--batch-size",
+                                         "128",     "--seed",           "5"};
   const std::string whole = temp_path("whole.ckpt"), four = temp_path("four.ckpt");
   ASSERT_EQ(run_cli(with(args, {"--epochs", "3", "--checkpoint", whole})).exit_code, 0);
   const auto first = run_mpi(4, with(args, {"--epochs", "1", "--checkpoint", four}));
@@ -75,8 +82,10 @@ TEST(ParallelTrain, ACheckpointOfFourProcessesResumesOnOneAndOnThreeAsIfNeverSto
   for (int processes : {1, 3}) {
     SCOPED_TRACE(processes);
     const std::string resumed = temp_path("resumed.ckpt");
-    const auto r = processes == 1 ? run_cli(with(args, {"--epochs", "3", "--resume", four, "--checkpoint", resumed}))
-                                  : run_mpi(3, with(args, {"--epochs", "3", "--resume", four, "--checkpoint", resumed}));
+    const auto r =
+        processes == 1
+            ? run_cli(with(args, {"--epochs", "3", "--resume", four, "--checkpoint", resumed}))
+            : run_mpi(3, with(args, {"--epochs", "3", "--resume", four, "--checkpoint", resumed}));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     expect_same_state(whole, resumed);
     std::remove(resumed.c_str());
@@ -87,8 +96,9 @@ TEST(ParallelTrain, ACheckpointOfFourProcessesResumesOnOneAndOnThreeAsIfNeverSto
 
 TEST(ParallelTrain, FastAllreduceIsWithinOneMillionthOfExactAfterAnEpoch) {
   SKIP_WITHOUT_MPI();
-  const std::vector<std::string> args = {"train", "--data", "digits", "--model", "mlp(hidden=[32])", "--batch-size",
-                                         "200", "--epochs", "1", "--json"};
+  const std::vector<std::string> args = {
+      "train",        "--data", "digits",   "--model", "mlp(hidden=[32])",
+      "--batch-size", "200",    "--epochs", "1",       "--json"};
   const auto exact = run_mpi(3, args);
   const auto fast = run_mpi(3, with(args, {"--allreduce", "fast"}));
   ASSERT_EQ(exact.exit_code, 0) << exact.err;

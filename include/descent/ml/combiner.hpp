@@ -31,7 +31,8 @@ class Combiner {
   virtual ~Combiner() = default;
   virtual int rank() const = 0;   // this process, in [0, ranks())
   virtual int ranks() const = 0;  // processes in the run
-  virtual int local_ranks() const = 0;  // processes of the run on this machine (they share its cores)
+  virtual int local_ranks()
+      const = 0;  // processes of the run on this machine (they share its cores)
   virtual Reduction reduction() const = 0;
   // Wall-clock seconds this process has spent in the calls below (waiting included).
   virtual double communication_seconds() const = 0;
