@@ -288,15 +288,14 @@ double TrainingRun<T>::loss_and_grad(const T* x, const double* y, Index count) {
   }
   if (ranks_ > 1) {
     const auto n = static_cast<std::size_t>(net_.num_params());
-    std::vector<std::size_t> grads(static_cast<std::size_t>(ranks_) + 1), losses(grads.size());
-    for (int r = 0; r <= ranks_; ++r) {
-      losses[static_cast<std::size_t>(r)] = static_cast<std::size_t>(block(r));
-      grads[static_cast<std::size_t>(r)] = losses[static_cast<std::size_t>(r)] * n;
-    }
-    combiner_->allgather(std::span<T>(shard_grads_.data(), static_cast<std::size_t>(shards) * n), grads);
-    combiner_->allgather(std::span<double>(shard_losses_.data(), static_cast<std::size_t>(shards)), losses);
+    std::vector<std::size_t> rows(static_cast<std::size_t>(ranks_) + 1);
+    for (int r = 0; r <= ranks_; ++r) rows[static_cast<std::size_t>(r)] = static_cast<std::size_t>(block(r));
+    combiner_->sum_rows_in_order(std::span<T>(shard_grads_.data(), static_cast<std::size_t>(shards) * n), n, rows,
+                                 net_.grad());
+    combiner_->allgather(std::span<double>(shard_losses_.data(), static_cast<std::size_t>(shards)), rows);
+  } else {
+    add_shards(0, shards);
   }
-  add_shards(0, shards);
   for (Index s = 0; s < shards; ++s) total += shard_losses_[static_cast<std::size_t>(s)];
   return total / static_cast<double>(count);
 }
