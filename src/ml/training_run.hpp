@@ -28,7 +28,7 @@ namespace descent::ml::detail {
 inline constexpr int kMaxThreads = 64;  // threads of a run, at most
 // A batch of `count` rows is cut into count / kShardRows shards (at least 1, at most kMaxShards),
 // the same for any thread or process count: the unit of work and of summation order.
-inline constexpr Index kShardRows = 32;
+inline constexpr Index kShardRows = 64;
 inline constexpr Index kMaxShards = 16;
 inline Index shard_count(Index count) { return std::clamp<Index>(count / kShardRows, 1, kMaxShards); }
 

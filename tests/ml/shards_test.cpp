@@ -12,10 +12,10 @@ using descent::ml::TrainOptions;
 using descent::ml::TrainResult;
 
 TEST(Shards, TheThreadCountChangesNoBitOfARun) {
-  // Batches of 128 rows are 4 shards; 3 threads take 2, 1 and 1 of them.
+  // Batches of 256 rows are 4 shards; 3 threads take 1, 1 and 2 of them.
   TrainOptions options{.model = "mlp(hidden=[16])",
                        .optimizer = "adam(lr=0.01)",
-                       .batch_size = 128,
+                       .batch_size = 256,
                        .epochs = 2,
                        .seed = 4,
                        .threads = 1};

@@ -49,16 +49,16 @@ void expect_identical_on_1_to_4_processes(const std::vector<std::string>& args) 
 
 TEST(ParallelTrain, AnMlpIsBitIdenticalOnOneToFourProcesses) {
   SKIP_WITHOUT_MPI();
-  // Batches of 200 rows are 6 shards (uneven over 4 processes); the last batch has 38 rows.
+  // Batches of 384 rows are 6 shards (uneven over 4 processes); the last batch has 286 rows (4).
   expect_identical_on_1_to_4_processes({"train", "--data", "digits", "--model", "mlp(hidden=[32])",
-                                        "--batch-size", "200", "--seed", "3"});
+                                        "--batch-size", "384", "--seed", "3"});
 }
 
 TEST(ParallelTrain, AFloat64SoftmaxIsBitIdenticalOnOneToFourProcesses) {
   SKIP_WITHOUT_MPI();
-  // 3 shards of 33 or 34 rows: process 0 of 4 has none.
+  // 3 shards of 66 or 67 rows: process 0 of 4 has none.
   expect_identical_on_1_to_4_processes({"train", "--data", "digits", "--model", "softmax",
-                                        "--batch-size", "100", "--optimizer",
+                                        "--batch-size", "200", "--optimizer",
                                         "sgd(lr=0.1, momentum=0.9)"});
 }
 
@@ -66,7 +66,7 @@ TEST(ParallelTrain, ACnnIsBitIdenticalOnOneToFourProcesses) {
   SKIP_WITHOUT_MPI();
   // The digits are 8x8 images: a small CNN trains on them in CI (Fashion-MNIST is not installed).
   expect_identical_on_1_to_4_processes({"train", "--data", "digits", "--model",
-                                        "cnn(channels=[4], hidden=16)", "--batch-size", "96",
+                                        "cnn(channels=[4], hidden=16)", "--batch-size", "192",
                                         "--seed", "1"});
 }
 
@@ -74,7 +74,7 @@ TEST(ParallelTrain, ACheckpointOfFourProcessesResumesOnOneAndOnThreeAsIfNeverSto
   SKIP_WITHOUT_MPI();
   const std::vector<std::string> args = {"train",   "--data",           "digits",
                                          "--model", "mlp(hidden=[16])", "--batch-size",
-                                         "128",     "--seed",           "5"};
+                                         "256",     "--seed",           "5"};
   const std::string whole = temp_path("whole.ckpt"), four = temp_path("four.ckpt");
   ASSERT_EQ(run_cli(with(args, {"--epochs", "3", "--checkpoint", whole})).exit_code, 0);
   const auto first = run_mpi(4, with(args, {"--epochs", "1", "--checkpoint", four}));
@@ -98,7 +98,7 @@ TEST(ParallelTrain, FastAllreduceIsWithinOneMillionthOfExactAfterAnEpoch) {
   SKIP_WITHOUT_MPI();
   const std::vector<std::string> args = {
       "train",        "--data", "digits",   "--model", "mlp(hidden=[32])",
-      "--batch-size", "200",    "--epochs", "1",       "--json"};
+      "--batch-size", "384",    "--epochs", "1",       "--json"};
   const auto exact = run_mpi(3, args);
   const auto fast = run_mpi(3, with(args, {"--allreduce", "fast"}));
   ASSERT_EQ(exact.exit_code, 0) << exact.err;
