@@ -116,7 +116,9 @@ TrainingRun<T>::TrainingRun(const LabeledData& data, const TrainOptions& options
   batch_y_.resize(static_cast<std::size_t>(sampler_.batch_size()));
   const Index shards = shard_count(sampler_.batch_size());
   if (shards > 1 || ranks_ > 1) {
-    shard_grads_.resize(static_cast<std::size_t>(shards * net_.num_params()));
+    constexpr Index kAlign = 64 / static_cast<Index>(sizeof(T));
+    slot_stride_ = (net_.num_params() + kAlign - 1) / kAlign * kAlign;
+    shard_grads_.resize(static_cast<std::size_t>(shards * slot_stride_));
     shard_losses_.resize(static_cast<std::size_t>(shards));
   }
   best_params_.assign(net_.params().begin(), net_.params().end());
@@ -290,7 +292,8 @@ double TrainingRun<T>::loss_and_grad(const T* x, const double* y, Index count) {
     const auto n = static_cast<std::size_t>(net_.num_params());
     std::vector<std::size_t> rows(static_cast<std::size_t>(ranks_) + 1);
     for (int r = 0; r <= ranks_; ++r) rows[static_cast<std::size_t>(r)] = static_cast<std::size_t>(block(r));
-    combiner_->sum_rows_in_order(std::span<T>(shard_grads_.data(), static_cast<std::size_t>(shards) * n), n, rows,
+    combiner_->sum_rows_in_order(std::span<T>(shard_grads_.data(), static_cast<std::size_t>(shards * slot_stride_)), n,
+                                 static_cast<std::size_t>(slot_stride_), rows,
                                  net_.grad());
     combiner_->allgather(std::span<double>(shard_losses_.data(), static_cast<std::size_t>(shards)), rows);
   } else {
@@ -303,7 +306,6 @@ double TrainingRun<T>::loss_and_grad(const T* x, const double* y, Index count) {
 template <typename T>
 void TrainingRun<T>::compute_shards(const T* x, const double* y, Index count, Index shards, Index first, Index last) {
   const Index d = net_.inputs();
-  const auto n = static_cast<std::size_t>(net_.num_params());
   const double scale = 1.0 / static_cast<double>(count);
   const int parts = pool_->size();
   auto forward_backward = [&](int part) {
@@ -313,9 +315,10 @@ void TrainingRun<T>::compute_shards(const T* x, const double* y, Index count, In
     const Index end = first + static_cast<Index>(block_begin(local, part + 1, parts));
     for (Index s = begin; s < end; ++s) {
       const Index lo = count * s / shards, hi = count * (s + 1) / shards;
+      net.write_grad_to(shard_grads_.data() + s * slot_stride_);  // the shard's gradient into its slot
       shard_losses_[static_cast<std::size_t>(s)] = net.loss_sum_and_grad(x + lo * d, y + lo, hi - lo, scale);
-      std::copy(net.grad().begin(), net.grad().end(), shard_grads_.begin() + static_cast<std::ptrdiff_t>(s * static_cast<Index>(n)));
     }
+    net.write_grad_to(nullptr);
   };
   pool_->run(forward_backward);
 }
@@ -330,10 +333,10 @@ void TrainingRun<T>::add_shards(Index first, Index last) {
     T* grad = net_.grad().data();
     std::fill(grad + begin, grad + end, T(0));
     if (first == last) return;
-    const T* slot = shard_grads_.data() + first * n;
+    const T* slot = shard_grads_.data() + first * slot_stride_;
     std::copy(slot + begin, slot + end, grad + begin);
     for (Index s = first + 1; s < last; ++s) {
-      slot = shard_grads_.data() + s * n;
+      slot = shard_grads_.data() + s * slot_stride_;
       for (Index i = begin; i < end; ++i) grad[i] += slot[i];
     }
   };

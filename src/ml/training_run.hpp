@@ -104,7 +104,8 @@ class TrainingRun {
   MinibatchSampler sampler_;
   AlignedBuffer<T> batch_x_;
   std::vector<double> batch_y_;
-  AlignedBuffer<T> shard_grads_;     // one gradient per shard of a batch
+  AlignedBuffer<T> shard_grads_;     // one gradient per shard of a batch, every slot_stride_ values
+  Index slot_stride_ = 0;            // num_params rounded up to 64 bytes: slots aligned as grad() is
   std::vector<double> shard_losses_;  // and its loss sum
   Checkpoint state_;  // the header fields (what the run is)
   TrainingHistory history_;

@@ -62,13 +62,13 @@ class MpiCombiner final : public ml::Combiner {
   void allgather(std::span<double> values, std::span<const std::size_t> offsets) override {
     gather(values, offsets);
   }
-  void sum_rows_in_order(std::span<float> slots, std::size_t width, std::span<const std::size_t> row_offsets,
-                         std::span<float> sum) override {
-    sum_in_order(slots, width, row_offsets, sum);
+  void sum_rows_in_order(std::span<float> slots, std::size_t width, std::size_t stride,
+                         std::span<const std::size_t> row_offsets, std::span<float> sum) override {
+    sum_in_order(slots, width, stride, row_offsets, sum);
   }
-  void sum_rows_in_order(std::span<double> slots, std::size_t width, std::span<const std::size_t> row_offsets,
-                         std::span<double> sum) override {
-    sum_in_order(slots, width, row_offsets, sum);
+  void sum_rows_in_order(std::span<double> slots, std::size_t width, std::size_t stride,
+                         std::span<const std::size_t> row_offsets, std::span<double> sum) override {
+    sum_in_order(slots, width, stride, row_offsets, sum);
   }
   void allreduce_sum(std::span<float> values) override { reduce(values); }
   void allreduce_sum(std::span<double> values) override { reduce(values); }
@@ -110,10 +110,12 @@ class MpiCombiner final : public ml::Combiner {
   // adds the rows in order, and an allgather hands every process every slice. Each process
   // receives about (rows / ranks + 1) x width values, not rows x width as an allgather of rows.
   template <typename T>
-  void sum_in_order(std::span<T> slots, std::size_t width, std::span<const std::size_t> row_offsets,
-                    std::span<T> sum) {
+  void sum_in_order(std::span<T> slots, std::size_t width, std::size_t stride,
+                    std::span<const std::size_t> row_offsets, std::span<T> sum) {
     const auto p = static_cast<std::size_t>(ranks_), me = static_cast<std::size_t>(rank_);
-    const auto slice = [&](std::size_t q) { return ml::block_begin(width, static_cast<int>(q), ranks_); };
+    const auto slice = [&](std::size_t q) {
+      return ml::block_begin(width, static_cast<int>(q), ranks_);
+    };
     const std::size_t mine = row_offsets[me + 1] - row_offsets[me], rows = row_offsets[p];
     const std::size_t my_width = slice(me + 1) - slice(me);
     std::vector<T> send(mine * width), received(rows * my_width);
@@ -122,20 +124,24 @@ class MpiCombiner final : public ml::Combiner {
     for (std::size_t q = 0; q < p; ++q) {  // to q: my rows' slice q, row after row
       send_displs[q] = mpi_count(at);
       for (std::size_t row = row_offsets[me]; row < row_offsets[me + 1]; ++row) {
-        const T* from = slots.data() + row * width;
-        at = static_cast<std::size_t>(std::copy(from + slice(q), from + slice(q + 1), send.begin() + static_cast<std::ptrdiff_t>(at)) - send.begin());
+        const T* from = slots.data() + row * stride;
+        at = static_cast<std::size_t>(std::copy(from + slice(q), from + slice(q + 1),
+                                                send.begin() + static_cast<std::ptrdiff_t>(at)) -
+                                      send.begin());
       }
       send_counts[q] = mpi_count(at) - send_displs[q];
       recv_displs[q] = mpi_count(row_offsets[q] * my_width);
       recv_counts[q] = mpi_count((row_offsets[q + 1] - row_offsets[q]) * my_width);
     }
     const double start = MPI_Wtime();
-    MPI_Alltoallv(send.data(), send_counts.data(), send_displs.data(), mpi_type<T>(), received.data(),
-                  recv_counts.data(), recv_displs.data(), mpi_type<T>(), MPI_COMM_WORLD);
+    MPI_Alltoallv(send.data(), send_counts.data(), send_displs.data(), mpi_type<T>(),
+                  received.data(), recv_counts.data(), recv_displs.data(), mpi_type<T>(),
+                  MPI_COMM_WORLD);
     seconds_ += MPI_Wtime() - start;
     T* out = sum.data() + slice(me);  // received holds the rows of my slice in row order
     std::fill(out, out + my_width, T(0));
-    if (rows > 0) std::copy(received.begin(), received.begin() + static_cast<std::ptrdiff_t>(my_width), out);
+    if (rows > 0)
+      std::copy(received.begin(), received.begin() + static_cast<std::ptrdiff_t>(my_width), out);
     for (std::size_t row = 1; row < rows; ++row) {
       const T* add = received.data() + row * my_width;
       for (std::size_t i = 0; i < my_width; ++i) out[i] += add[i];

@@ -42,13 +42,16 @@ class Combiner {
   // holds every block.
   virtual void allgather(std::span<float> values, std::span<const std::size_t> offsets) = 0;
   virtual void allgather(std::span<double> values, std::span<const std::size_t> offsets) = 0;
-  // The exact sum: `slots` holds `rows` rows of `width` values on every process; process r has
-  // filled rows [row_offsets[r], row_offsets[r + 1]). Afterwards `sum` (width values) holds, on
-  // every process, slots[0] + slots[1] + ... added in row order, element by element, as
-  // sum = slots[0]; sum += slots[1]; ... would (each process adds a slice, then all exchange).
-  virtual void sum_rows_in_order(std::span<float> slots, std::size_t width, std::span<const std::size_t> row_offsets,
+  // The exact sum: `slots` holds rows of `width` values, row i at i x `stride`, on every
+  // process; process r has filled rows [row_offsets[r], row_offsets[r + 1]). Afterwards `sum`
+  // (width values) holds, on every process, slots[0] + slots[1] + ... added in row order, element
+  // by element, as sum = slots[0]; sum += slots[1]; ... would (each process adds a slice, then all
+  // exchange).
+  virtual void sum_rows_in_order(std::span<float> slots, std::size_t width, std::size_t stride,
+                                 std::span<const std::size_t> row_offsets,
                                  std::span<float> sum) = 0;
-  virtual void sum_rows_in_order(std::span<double> slots, std::size_t width, std::span<const std::size_t> row_offsets,
+  virtual void sum_rows_in_order(std::span<double> slots, std::size_t width, std::size_t stride,
+                                 std::span<const std::size_t> row_offsets,
                                  std::span<double> sum) = 0;
   // The element-wise sum over the processes, in place, in an order MPI chooses.
   virtual void allreduce_sum(std::span<float> values) = 0;
