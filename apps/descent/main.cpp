@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
     }
     return 2;
   } catch (const ml::CollectiveError& e) {  // raised by every process alike: process 0 reports it
-    if (world.rank() != 0) return exit_code(e.code());  // process 0's MPI_Abort ends this one
+    if (world.rank() != 0) world.await_abort(exit_code(e.code()));  // process 0's MPI_Abort ends this one
     std::fprintf(stderr, "descent: error: %s\n", e.what());
     std::fflush(stderr);
     world.abort(exit_code(e.code()));

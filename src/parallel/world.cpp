@@ -214,4 +214,11 @@ void World::abort(int code) const {
   std::exit(code);
 }
 
+void World::await_abort(int code) const {
+#ifdef DESCENT_HAVE_MPI
+  if (initialized_) MPI_Barrier(MPI_COMM_WORLD);
+#endif
+  abort(code);
+}
+
 }  // namespace descent::parallel

@@ -34,6 +34,10 @@ class World {
   // Ends every process of the job at once with `code` (MPI_Abort: none is left waiting in a
   // collective); alone, std::exit(code).
   [[noreturn]] void abort(int code) const;
+  // For an error every process raised alike, on processes other than 0: waits (in a barrier
+  // process 0 never enters) until process 0, having printed the message, ends the job. Exiting
+  // first would let mpirun end process 0 before it printed.
+  [[noreturn]] void await_abort(int code) const;
 
  private:
   int rank_ = 0;
