@@ -16,6 +16,7 @@
 #include "descent/ml/trainer.hpp"
 #include "descent/plot/landscape.hpp"
 #include "descent/plot/model_landscape.hpp"
+#include "descent/parallel/world.hpp"
 #include "descent/plot/render.hpp"
 #include "output.hpp"
 
@@ -30,8 +31,14 @@ struct LandscapeCliOptions {
 
 int run_landscape(LandscapeCliOptions& o) {
   plot::format_from_path(o.out);
-  io::check_output_path({"--out", o.out}, {{"--data", o.landscape.data}});
+  // Under mpirun the processes train together and split the grid; process 0 alone writes.
+  const parallel::World* world = parallel::World::current();
+  const bool lead = !world || world->rank() == 0;
+  if (lead) io::check_output_path({"--out", o.out}, {{"--data", o.landscape.data}});
+  const auto processes = world ? world->combiner(ml::Reduction::exact) : nullptr;
+  o.landscape.processes = processes.get();
   const plot::LandscapeResult r = plot::model_landscape(o.landscape);
+  if (!lead) return 0;
   const auto write_error = try_write([&] { plot::save(r.figure, o.out); });
   if (o.json) {
     nlohmann::json doc{{"file", o.out},
@@ -40,6 +47,7 @@ int run_landscape(LandscapeCliOptions& o) {
                        {"optimizer", r.training.optimizer},
                        {"epochs", o.landscape.epochs},
                        {"parameters", r.training.parameters},
+                       {"ranks", r.training.ranks},
                        {"kind", o.landscape.one_dimensional ? "line" : "plane"},
                        {"train_loss", json_num(r.trained_loss)}};
     if (o.landscape.one_dimensional) {

@@ -14,6 +14,7 @@
 #include "descent/io/output_path.hpp"
 #include "descent/ml/checkpoint.hpp"
 #include "descent/ml/trainer.hpp"
+#include "descent/parallel/world.hpp"
 #include "descent/plot/render.hpp"
 #include "descent/plot/training_plot.hpp"
 #include "flags.hpp"
@@ -31,6 +32,7 @@ struct TrainArgs {
   bool no_standardize = false;
   bool json = false;
   std::string plot;  // --plot FILE: loss and accuracy per epoch (plot module)
+  std::string allreduce = "exact";  // several processes: exact or fast
   // Which flags were given (a resume takes the others from its checkpoint).
   CLI::Option* model_flag = nullptr;
   CLI::Option* optimizer_flag = nullptr;
@@ -92,7 +94,7 @@ void draw_progress(std::int64_t epoch, std::int64_t epochs, std::int64_t done, s
 
 std::string metric_name(bool classification) { return classification ? "test_accuracy" : "test_r2"; }
 
-nlohmann::json to_json(const TrainArgs& a, const ml::TrainResult& r) {
+nlohmann::json to_json(const TrainArgs& a, const ml::TrainResult& r, const ml::Combiner* processes) {
   const bool cls = r.history.classification;
   // Without a test set (--test-fraction 0) the test figures are null, not NaN.
   const auto test_num = [&r](double v) {
@@ -122,17 +124,30 @@ nlohmann::json to_json(const TrainArgs& a, const ml::TrainResult& r) {
       {"test_loss", test_num(r.test_loss)},
       {metric_name(cls), test_num(r.test_metric)},
       {"best_epoch", r.best_epoch},
-      {"reason", std::string(to_string(r.reason))}};
+      {"reason", std::string(to_string(r.reason))},
+      {"ranks", r.ranks},
+      {"threads", r.threads}};
+  if (processes) {
+    doc["allreduce"] = a.allreduce;
+    doc["communication_seconds"] = processes->communication_seconds();  // process 0's, waiting included
+  }
   if (!r.message.empty()) doc["message"] = flag_message(r.message);
   if (r.reason == StopReason::stopped_by_callback) doc["signal"] = signal_name(stop_signal());
   return doc;
 }
 
+// "1 process x 2 threads", "4 processes (exact allreduce) x 1 thread"
+std::string processes(const TrainArgs& a, const ml::TrainResult& r) {
+  return fmt::format("{} process{}{} x {} thread{}", r.ranks, r.ranks == 1 ? "" : "es",
+                     r.ranks == 1 ? "" : fmt::format(" ({} allreduce)", a.allreduce), r.threads, r.threads == 1 ? "" : "s");
+}
+
 void print_human(const TrainArgs& a, const ml::TrainResult& r) {
   const bool cls = r.history.classification;
-  std::cout << fmt::format("{} on {} ({} train / {} test rows), {} parameters, {}, batch {}\n", r.model, a.data,
+  std::cout << fmt::format("{} on {} ({} train / {} test rows), {} parameters, {}, batch {}, {}\n", r.model, a.data,
                            r.train_rows, r.test_rows, r.parameters, r.optimizer,
-                           a.options.batch_size == 0 ? std::string("full") : std::to_string(a.options.batch_size));
+                           a.options.batch_size == 0 ? std::string("full") : std::to_string(a.options.batch_size),
+                           processes(a, r));
   const bool tested = r.test_rows > 0;  // --test-fraction 0: no test columns, no NaN
   std::vector<std::string> header{"epoch", "train loss"};
   if (tested) header.insert(header.end(), {"test loss", cls ? "test acc" : "test R^2"});
@@ -178,13 +193,25 @@ int run_train(TrainArgs& a) {
   if (!opts.resume.empty()) fill_from_checkpoint(a);
   opts.batch_size = parse_batch_size(a.batch_size);
   opts.standardize = !a.no_standardize;
-  check_outputs(a);
+  // Under mpirun every process trains; process 0 alone checks and writes files and prints.
+  const parallel::World* world = parallel::World::current();
+  const bool lead = !world || world->rank() == 0;
+  if (lead) check_outputs(a);
   const ml::LabeledData data = ml::load_labeled(a.data, {.target = a.target});
-  for (const std::string& note : data.notes) std::cerr << "descent: note: " << note << '\n';
+  if (lead) {
+    for (const std::string& note : data.notes) std::cerr << "descent: note: " << note << '\n';
+  }
+  const auto combiner =
+      world ? world->combiner(a.allreduce == "fast" ? ml::Reduction::fast : ml::Reduction::exact)
+            : nullptr;
+  opts.combiner = combiner.get();
 
   ml::TrainCallbacks callbacks;
-  callbacks.stop = request_graceful_stop();
-  const bool progress = stderr_is_terminal() && !a.json;
+  // One process stops cleanly after a batch on SIGINT / SIGTERM. Under mpirun the processes
+  // would stop at different batches and wait on each other, so a signal ends the job at once
+  // (the last checkpoint is whole: it is renamed into place).
+  if (!world) callbacks.stop = request_graceful_stop();
+  const bool progress = lead && stderr_is_terminal() && !a.json;
   if (progress) {
     callbacks.on_batch = [epochs = opts.epochs](std::int64_t epoch, std::int64_t done,
                                                 std::int64_t total) {
@@ -193,6 +220,7 @@ int run_train(TrainArgs& a) {
   }
   const ml::TrainResult result = ml::train(data, opts, callbacks);
   if (progress) std::cerr << "\r\033[K" << std::flush;
+  if (!lead) return result.reason == StopReason::diverged ? 3 : 0;
   std::optional<Error> plot_error;
   if (!a.plot.empty()) {
     plot_error = try_write([&] {
@@ -202,7 +230,7 @@ int run_train(TrainArgs& a) {
   }
 
   if (a.json) {
-    std::cout << to_json(a, result).dump(2) << '\n';
+    std::cout << to_json(a, result, combiner.get()).dump(2) << '\n';
   } else {
     print_human(a, result);
   }
@@ -257,6 +285,10 @@ RunFn setup(CLI::App& sub) {
           ->check(number_in(0, INFINITY));
   sub.add_option("--threads", o.threads, "threads for the linear algebra (default: all cores)")
       ->check(integer_in(0, ml::kMaxThreads));
+  sub.add_option("--allreduce", a->allreduce, "under mpirun: exact (shard gradients gathered and added in order: "
+                                              "bit-identical to one process) or fast (MPI_Allreduce: not bit-identical)")
+      ->check(CLI::IsMember({"exact", "fast"}))
+      ->capture_default_str();
   sub.add_flag("--json", a->json, "print one JSON document");
   sub.add_option("--plot", a->plot, "also draw loss and accuracy per epoch to FILE (.svg, .png, .pdf)");
 

@@ -9,6 +9,9 @@
 // with the best point seen. Absent figures (no test set) are said in words, null in JSON.
 // Every input-controlled size (steps, resolutions, Hessians, derivatives, models) has a limit
 // refused with exit 2 before the work, or a bounded design (traces for pictures are thinned).
+//
+// Under mpirun an error on any process ends the whole job (MPI_Abort) with its code, and the
+// message names the process: `descent: error: rank 2 of 4: ...`.
 #include <algorithm>
 #include <cstdio>
 #include <exception>
@@ -23,6 +26,7 @@
 
 #include "command.hpp"
 #include "descent/core/error.hpp"
+#include "descent/parallel/world.hpp"
 #include "flags.hpp"
 #include "signals.hpp"
 
@@ -84,12 +88,26 @@ void unshield_positionals(CLI::App& app) {
   }
 }
 
+// Prints the error; with several processes, names this one and ends the job (none may be left
+// waiting for this one in a collective).
+int fail(const parallel::World& world, int code, const char* message) {
+  std::cout.flush();
+  if (world.alone()) {
+    std::fprintf(stderr, "descent: error: %s\n", message);
+    return code;
+  }
+  std::fprintf(stderr, "descent: error: rank %d of %d: %s\n", world.rank(), world.ranks(), message);
+  std::fflush(stderr);
+  world.abort(code);
+}
+
 }  // namespace
 
 }  // namespace descent::cli
 
 int main(int argc, char** argv) {
   using namespace descent;
+  const parallel::World world(&argc, &argv);
   CLI::App app{"descent: gradient-based optimization, from a formula to a neural network"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "descent 0.1.0");
@@ -120,6 +138,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
+    if (!world.alone()) cli::fail(world, 2, e.what());  // the others may have parsed theirs and wait
     std::fprintf(stderr, "descent: error: %s\n", e.what());
     std::fprintf(stderr, "Run with --help for more information.\n");
     return 2;
@@ -131,15 +150,16 @@ int main(int argc, char** argv) {
       return runs.at(sub)();
     }
     return 2;
-  } catch (const Error& e) {
-    std::cout.flush();
-    std::fprintf(stderr, "descent: error: %s\n", cli::flag_message(e.what()).c_str());
-    return exit_code(e.code());
-  } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "descent: error: out of memory\n");
-    return 1;
-  } catch (const std::exception& e) {
+  } catch (const ml::CollectiveError& e) {  // raised by every process alike: process 0 reports it
+    if (world.rank() != 0) world.await_abort(exit_code(e.code()));  // process 0's MPI_Abort ends this one
     std::fprintf(stderr, "descent: error: %s\n", e.what());
-    return 1;
+    std::fflush(stderr);
+    world.abort(exit_code(e.code()));
+  } catch (const Error& e) {
+    return cli::fail(world, exit_code(e.code()), cli::flag_message(e.what()));
+  } catch (const std::bad_alloc&) {
+    return cli::fail(world, 1, "out of memory");
+  } catch (const std::exception& e) {
+    return cli::fail(world, 1, e.what());
   }
 }

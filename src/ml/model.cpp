@@ -208,11 +208,8 @@ Network<T>::Network(std::string_view spec_text, const ProblemShape& shape)
   for (const auto& layer : layers_) total += layer->num_params();
   params_.assign(static_cast<std::size_t>(total), T(0));
   grad_.assign(static_cast<std::size_t>(total), T(0));
-  Index offset = 0;
-  for (const auto& layer : layers_) {
-    layer->bind(params_.data() + offset, grad_.data() + offset);
-    offset += layer->num_params();
-  }
+  params_in_use_ = params_.data();
+  write_grad_to(nullptr);
   acts_.resize(layers_.size());
 }
 
@@ -270,9 +267,16 @@ double Network<T>::loss_and_grad(const T* x, const double* y, Index batch) {
 template <typename T>
 void Network<T>::use_params_of(Network& master) {
   DESCENT_ASSERT(master.num_params() == num_params() && master.layers_.size() == layers_.size());
+  params_in_use_ = master.params_.data();
+  write_grad_to(nullptr);
+}
+
+template <typename T>
+void Network<T>::write_grad_to(T* grad) {
+  if (grad == nullptr) grad = grad_.data();
   Index offset = 0;
   for (const auto& layer : layers_) {
-    layer->bind(master.params_.data() + offset, grad_.data() + offset);
+    layer->bind(params_in_use_ + offset, grad + offset);
     offset += layer->num_params();
   }
 }

@@ -8,10 +8,15 @@
 
 #include "descent/ml/trainer.hpp"
 
-#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <optional>
+#include <string>
+
+#include <Eigen/Core>
+#include <fmt/format.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -29,13 +34,15 @@ namespace {
 // spinning barriers cost up to ten times a step's time when other processes share the cores.
 class ThreadScope {
  public:
-  // work: multiply-adds of one forward pass (about parameters x batch size).
-  ThreadScope(int threads, double work) : eigen_(Eigen::nbThreads()) {
+  // work: multiply-adds of one forward pass (about parameters x batch size); local_ranks:
+  // processes of the run on this machine, which share its cores.
+  ThreadScope(int threads, double work, int local_ranks) : eigen_(Eigen::nbThreads()) {
 #ifdef _OPENMP
     omp_ = omp_get_max_threads();
 #endif
     constexpr double kSmallStep = 1 << 22;
-    count_ = std::min(detail::kMaxThreads, threads > 0 ? threads : (work < kSmallStep ? 1 : omp_));
+    const int cores = std::max(1, omp_ / std::max(1, local_ranks));
+    count_ = std::min(detail::kMaxThreads, threads > 0 ? threads : (work < kSmallStep ? 1 : cores));
     Eigen::setNbThreads(1);
 #ifdef _OPENMP
     omp_set_num_threads(1);
@@ -78,19 +85,73 @@ void check_options(const TrainOptions& options) {
   }
 }
 
+// FNV-1a over 8-byte words (and the tail bytes): a fingerprint to compare between processes.
+class Fingerprint {
+ public:
+  Fingerprint& add(const void* data, std::size_t bytes) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    std::size_t i = 0;
+    for (; i + 8 <= bytes; i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      mix(word);
+    }
+    for (; i < bytes; ++i) mix(p[i]);
+    mix(bytes);
+    return *this;
+  }
+  Fingerprint& add(const std::string& text) { return add(text.data(), text.size()); }
+  std::uint64_t value() const { return hash_; }
+
+ private:
+  void mix(std::uint64_t word) { hash_ = (hash_ ^ word) * 0x100000001b3ULL; }
+  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
+};
+
+// Several processes must run the same run on the same data: refused before training if not.
+void check_processes_agree(const LabeledData& data, const TrainOptions& o, const std::string& model) {
+  Combiner& world = *o.combiner;
+  world.agree("the settings",
+              Fingerprint()
+                  .add(fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", model, o.optimizer, o.schedule, o.batch_size,
+                                   o.epochs, o.test_fraction, o.seed, o.standardize, o.clip_norm, o.clip_value,
+                                   o.resume.empty(), static_cast<int>(world.reduction())))
+                  .value());
+  world.agree("the data", Fingerprint()
+                              .add(data.name)
+                              .add(data.features.data(), sizeof(double) * static_cast<std::size_t>(data.features.size()))
+                              .add(data.targets.data(), sizeof(double) * static_cast<std::size_t>(data.targets.size()))
+                              .add(fmt::format("{}|{}|{}", data.shape.inputs, data.shape.num_classes, data.predefined_test_rows))
+                              .value());
+}
+
+void check_checkpoints_agree(const Checkpoint& saved, Combiner& world) {
+  world.agree("the checkpoint to resume", Fingerprint()
+                                              .add(saved.params)
+                                              .add(saved.optimizer_state)
+                                              .add(saved.rng_state)
+                                              .add(fmt::format("{}|{}", saved.epoch, saved.schedule_step))
+                                              .value());
+}
+
 template <typename T>
 TrainResult train_as(const LabeledData& data, const TrainOptions& options,
                      const TrainCallbacks& callbacks, const Split& split, const Standardizer& z,
                      const std::string& model, const std::optional<Checkpoint>& saved) {
   detail::TrainingRun<T> run(data, options, split, z, model, callbacks);
-  const ThreadScope threads(options.threads, run.work_per_step());
+  Combiner* world = options.combiner;
+  const ThreadScope threads(options.threads, run.work_per_step(), world ? world->local_ranks() : 1);
   run.set_threads(threads.count());
   if (saved) {
+    if (world && world->ranks() > 1) check_checkpoints_agree(*saved, *world);
     run.resume(*saved, options.resume);
   } else {
     run.start_fresh();
   }
-  return run.run();
+  TrainResult result = run.run();
+  result.ranks = world ? world->ranks() : 1;
+  result.threads = run.threads();
+  return result;
 }
 
 }  // namespace
@@ -113,6 +174,7 @@ TrainResult train(const LabeledData& data, const TrainOptions& options, const Tr
   const Standardizer z = options.standardize ? Standardizer::fit(data.features, split.train)
                                              : Standardizer::identity(data.features.cols());
   const std::string model = options.model.empty() ? default_model(data.shape) : options.model;
+  if (options.combiner && options.combiner->ranks() > 1) check_processes_agree(data, options, model);
   if (resolve_model(model, data.shape).double_precision) {
     return train_as<double>(data, options, callbacks, split, z, model, saved);
   }

@@ -26,7 +26,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr Index kEvalChunk = 1000;  // rows per forward pass when evaluating
-constexpr Index kMinPartRows = 16;  // a batch is split over threads only if each gets this many
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 double seconds_since(Clock::time_point start) {
@@ -118,6 +117,9 @@ TrainingRun<T>::TrainingRun(const LabeledData& data, const TrainOptions& options
     const std::string& model, const TrainCallbacks& callbacks)
     : options_(options),
       callbacks_(callbacks),
+      combiner_(options.combiner),
+      rank_(combiner_ ? combiner_->rank() : 0),
+      ranks_(combiner_ ? combiner_->ranks() : 1),
       shape_(data.shape),
       net_(model, data.shape),
       rng_(options.seed + 0x9E3779B97F4A7C15ULL),  // a stream apart from the split's Rng(seed)
@@ -139,6 +141,13 @@ TrainingRun<T>::TrainingRun(const LabeledData& data, const TrainOptions& options
   net_.reserve(scratch_rows(sampler_.batch_size(), train_x_.rows(), test_x_.rows()));
   batch_x_.resize(static_cast<std::size_t>(sampler_.batch_size() * net_.inputs()));
   batch_y_.resize(static_cast<std::size_t>(sampler_.batch_size()));
+  const Index shards = shard_count(sampler_.batch_size());
+  if (shards > 1 || ranks_ > 1) {
+    constexpr Index kAlign = 64 / static_cast<Index>(sizeof(T));
+    slot_stride_ = (net_.num_params() + kAlign - 1) / kAlign * kAlign;
+    shard_grads_.resize(static_cast<std::size_t>(shards * slot_stride_));
+    shard_losses_.resize(static_cast<std::size_t>(shards));
+  }
   best_params_.assign(net_.params().begin(), net_.params().end());
   history_.classification = data.shape.classification;
   describe(data, z);
@@ -312,7 +321,7 @@ double TrainingRun<T>::train_epoch(std::int64_t epoch) {
 
 template <typename T>
 void TrainingRun<T>::write_checkpoint() {
-  if (options_.checkpoint.empty()) return;
+  if (options_.checkpoint.empty() || rank_ != 0) return;  // process 0 alone writes
   try {
     save_checkpoint(options_.checkpoint, snapshot());
     checkpoint_error_.clear();
@@ -330,29 +339,72 @@ Network<T>& TrainingRun<T>::part_net(int part) { return part == 0 ? net_ : *work
 
 template <typename T>
 double TrainingRun<T>::loss_and_grad(const T* x, const double* y, Index count) {
-  const int parts = count >= kMinPartRows * 2 ? pool_->size() : 1;
-  if (parts == 1) return net_.loss_and_grad(x, y, count);
+  const Index shards = shard_count(count);
+  if (shards == 1 && ranks_ == 1) return net_.loss_and_grad(x, y, count);  // what the general path gives
+  const auto block = [&](int rank) { return static_cast<Index>(block_begin(static_cast<std::size_t>(shards), rank, ranks_)); };
+  const Index first = block(rank_), last = block(rank_ + 1);
+  compute_shards(x, y, count, shards, first, last);
+  double total = 0.0;
+  if (ranks_ > 1 && combiner_->reduction() == Reduction::fast) {
+    add_shards(first, last);
+    for (Index s = first; s < last; ++s) total += shard_losses_[static_cast<std::size_t>(s)];
+    combiner_->allreduce_sum(net_.grad());
+    combiner_->allreduce_sum(std::span<double>(&total, 1));
+    return total / static_cast<double>(count);
+  }
+  if (ranks_ > 1) {
+    const auto n = static_cast<std::size_t>(net_.num_params());
+    std::vector<std::size_t> rows(static_cast<std::size_t>(ranks_) + 1);
+    for (int r = 0; r <= ranks_; ++r) rows[static_cast<std::size_t>(r)] = static_cast<std::size_t>(block(r));
+    combiner_->sum_rows_in_order(std::span<T>(shard_grads_.data(), static_cast<std::size_t>(shards * slot_stride_)), n,
+                                 static_cast<std::size_t>(slot_stride_), rows,
+                                 net_.grad());
+    combiner_->allgather(std::span<double>(shard_losses_.data(), static_cast<std::size_t>(shards)), rows);
+  } else {
+    add_shards(0, shards);
+  }
+  for (Index s = 0; s < shards; ++s) total += shard_losses_[static_cast<std::size_t>(s)];
+  return total / static_cast<double>(count);
+}
+
+template <typename T>
+void TrainingRun<T>::compute_shards(const T* x, const double* y, Index count, Index shards, Index first, Index last) {
   const Index d = net_.inputs();
   const double scale = 1.0 / static_cast<double>(count);
-  std::array<double, kMaxThreads> sums{};
+  const int parts = pool_->size();
   auto forward_backward = [&](int part) {
-    const Index begin = count * part / parts, end = count * (part + 1) / parts;
-    sums[static_cast<std::size_t>(part)] = part_net(part).loss_sum_and_grad(x + begin * d, y + begin, end - begin, scale);
+    Network<T>& net = part_net(part);
+    const auto local = static_cast<std::size_t>(last - first);
+    const Index begin = first + static_cast<Index>(block_begin(local, part, parts));
+    const Index end = first + static_cast<Index>(block_begin(local, part + 1, parts));
+    for (Index s = begin; s < end; ++s) {
+      const Index lo = count * s / shards, hi = count * (s + 1) / shards;
+      net.write_grad_to(shard_grads_.data() + s * slot_stride_);  // the shard's gradient into its slot
+      shard_losses_[static_cast<std::size_t>(s)] = net.loss_sum_and_grad(x + lo * d, y + lo, hi - lo, scale);
+    }
+    net.write_grad_to(nullptr);
   };
   pool_->run(forward_backward);
-  const auto n = static_cast<Index>(net_.grad().size());
-  auto add_gradients = [&](int part) {
-    const Index begin = n * part / parts, end = n * (part + 1) / parts;
+}
+
+template <typename T>
+void TrainingRun<T>::add_shards(Index first, Index last) {
+  const auto n = static_cast<Index>(net_.num_params());
+  const int parts = pool_->size();
+  auto add = [&](int part) {
+    const Index begin = static_cast<Index>(block_begin(static_cast<std::size_t>(n), part, parts));
+    const Index end = static_cast<Index>(block_begin(static_cast<std::size_t>(n), part + 1, parts));
     T* grad = net_.grad().data();
-    for (int other = 1; other < parts; ++other) {
-      const T* add = part_net(other).grad().data();
-      for (Index i = begin; i < end; ++i) grad[i] += add[i];
+    std::fill(grad + begin, grad + end, T(0));
+    if (first == last) return;
+    const T* slot = shard_grads_.data() + first * slot_stride_;
+    std::copy(slot + begin, slot + end, grad + begin);
+    for (Index s = first + 1; s < last; ++s) {
+      slot = shard_grads_.data() + s * slot_stride_;
+      for (Index i = begin; i < end; ++i) grad[i] += slot[i];
     }
   };
-  pool_->run(add_gradients);
-  double total = 0.0;
-  for (int part = 0; part < parts; ++part) total += sums[static_cast<std::size_t>(part)];
-  return total * scale;
+  pool_->run(add);
 }
 
 template <typename T>
@@ -370,10 +422,14 @@ std::pair<double, double> TrainingRun<T>::evaluate(const RowMatrix<T>& x, const 
   const Index k = net_.outputs();
   const Index chunks = (n + kEvalChunk - 1) / kEvalChunk;
   std::vector<std::array<double, 3>> sums(static_cast<std::size_t>(chunks));  // loss, hits, residual^2
+  std::vector<std::size_t> offsets(static_cast<std::size_t>(ranks_) + 1);
+  for (int r = 0; r <= ranks_; ++r) offsets[static_cast<std::size_t>(r)] = block_begin(static_cast<std::size_t>(chunks), r, ranks_);
+  const auto first = static_cast<Index>(offsets[static_cast<std::size_t>(rank_)]);
+  const auto last = static_cast<Index>(offsets[static_cast<std::size_t>(rank_) + 1]);
   const int parts = pool_->size();
   auto evaluate_chunks = [&](int part) {
     Network<T>& net = part_net(part);
-    for (Index c = part; c < chunks; c += parts) {
+    for (Index c = first + part; c < last; c += parts) {
       const Index start = c * kEvalChunk, rows = std::min(kEvalChunk, n - start);
       const T* out = net.forward(x.data() + start * x.cols(), rows);
       auto& sum = sums[static_cast<std::size_t>(c)];
@@ -386,6 +442,10 @@ std::pair<double, double> TrainingRun<T>::evaluate(const RowMatrix<T>& x, const 
     }
   };
   pool_->run(evaluate_chunks);
+  if (ranks_ > 1) {
+    for (auto& o : offsets) o *= 3;
+    combiner_->allgather(std::span<double>(sums.data()->data(), 3 * sums.size()), offsets);
+  }
   double loss = 0.0, hits = 0.0, residual = 0.0;
   for (const auto& sum : sums) {
     loss += sum[0];

@@ -4,6 +4,7 @@
 // Example: TrainingRun<float> run(data, options, split, z, model, {}); run.start_fresh(); run.run();
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -24,7 +25,12 @@
 
 namespace descent::ml::detail {
 
-inline constexpr int kMaxThreads = 64;  // parts a step is split into, at most
+inline constexpr int kMaxThreads = 64;  // threads of a run, at most
+// A batch of `count` rows is cut into count / kShardRows shards (at least 1, at most kMaxShards),
+// the same for any thread or process count: the unit of work and of summation order.
+inline constexpr Index kShardRows = 64;
+inline constexpr Index kMaxShards = 16;
+inline Index shard_count(Index count) { return std::clamp<Index>(count / kShardRows, 1, kMaxShards); }
 
 // A resume needs the data its checkpoint was trained on: the same content (wherever the file now
 // is) and target column. Version 1 checkpoints recorded neither, so they cannot be resumed.
@@ -44,9 +50,11 @@ class TrainingRun {
   double work_per_step() const;
 
   // Data parallelism: `threads` networks (net_ and threads - 1 workers sharing its parameters)
-  // each take a fixed slice of every batch; their gradients are summed in worker order, so a run
-  // is deterministic for a given thread count. Two meetings of the pool per step.
+  // share this process's shards of every batch; the shards' gradients are added in shard order
+  // (after the Combiner's exchange when several processes train), so neither the thread count
+  // nor the process count changes a bit. Two meetings of the pool per step.
   void set_threads(int threads);
+  int threads() const { return pool_->size(); }
 
   // A new run: parameters initialized from the seed.
   void start_fresh();
@@ -77,11 +85,15 @@ class TrainingRun {
 
   // Mean loss over `count` rows of a batch; leaves the summed gradient in net_.grad().
   double loss_and_grad(const T* x, const double* y, Index count);
+  // This process's shards [first, last) of a batch: each one's loss sum and gradient in its slot.
+  void compute_shards(const T* x, const double* y, Index count, Index shards, Index first, Index last);
+  // net_.grad() = the slots [first, last) added in shard order.
+  void add_shards(Index first, Index last);
 
   bool params_finite() const;
 
   // Mean loss and accuracy (or R^2) on a set; NaNs for an empty set. Chunks are spread over
-  // the workers; their sums are added in chunk order (deterministic for any thread count).
+  // the processes and workers; their sums are added in chunk order (the same for any count).
   std::pair<double, double> evaluate(const RowMatrix<T>& x, const Vec& y);
 
   // Puts back the best parameters and explains where the run diverged.
@@ -92,6 +104,8 @@ class TrainingRun {
 
   const TrainOptions& options_;
   const TrainCallbacks& callbacks_;
+  Combiner* combiner_;  // null: this process alone
+  int rank_ = 0, ranks_ = 1;
   ProblemShape shape_;
   Network<T> net_;
   std::vector<std::unique_ptr<Network<T>>> workers_;
@@ -104,6 +118,9 @@ class TrainingRun {
   MinibatchSampler sampler_;
   AlignedBuffer<T> batch_x_;
   std::vector<double> batch_y_;
+  AlignedBuffer<T> shard_grads_;     // one gradient per shard of a batch, every slot_stride_ values
+  Index slot_stride_ = 0;            // num_params rounded up to 64 bytes: slots aligned as grad() is
+  std::vector<double> shard_losses_;  // and its loss sum
   Checkpoint state_;  // the header fields (what the run is)
   TrainingHistory history_;
   AlignedBuffer<T> best_params_;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 
 #include "descent/core/error.hpp"
 
@@ -23,23 +24,39 @@ void match_norm(Vec& d, const Vec& theta, Index offset, Index size) {
   for (Index i = offset; i < offset + size; ++i) d[i] *= factor;
 }
 
-// Evaluates `count` points in parallel, point k's parameters made by fill(k, params).
+// Evaluates the points [first, last) into out[first, last), in parallel (OpenMP threads).
 template <typename Fill>
-std::vector<double> evaluate_all(std::size_t count, Index dim, const LossFactory& factory, const Fill& fill) {
-  const int threads = std::max(1, std::min<int>(omp_get_max_threads(), static_cast<int>(count)));
+void evaluate_block(std::size_t first, std::size_t last, Index dim, const LossFactory& factory, const Fill& fill,
+                    std::vector<double>& out) {
+  const int threads = std::max(1, std::min<int>(omp_get_max_threads(), static_cast<int>(last - first)));
   std::vector<LossFn> losses;
   for (int t = 0; t < threads; ++t) losses.push_back(factory());
-  std::vector<double> out(count);
-  const auto n = static_cast<std::ptrdiff_t>(count);
+  const auto lo = static_cast<std::ptrdiff_t>(first), hi = static_cast<std::ptrdiff_t>(last);
 #pragma omp parallel num_threads(threads)
   {
     const LossFn& loss = losses[static_cast<std::size_t>(omp_get_thread_num())];
     Vec params(dim);
 #pragma omp for schedule(dynamic, 1)
-    for (std::ptrdiff_t k = 0; k < n; ++k) {
+    for (std::ptrdiff_t k = lo; k < hi; ++k) {
       fill(static_cast<std::size_t>(k), params);
       out[static_cast<std::size_t>(k)] = loss(params);
     }
+  }
+}
+
+// Evaluates `count` points in parallel, point k's parameters made by fill(k, params). With
+// several processes each evaluates its block of the points, then all exchange them.
+template <typename Fill>
+std::vector<double> evaluate_all(std::size_t count, Index dim, const LossFactory& factory, const Fill& fill,
+                                 ml::Combiner* processes) {
+  const int rank = processes ? processes->rank() : 0, ranks = processes ? processes->ranks() : 1;
+  const std::size_t first = ml::block_begin(count, rank, ranks), last = ml::block_begin(count, rank + 1, ranks);
+  std::vector<double> out(count);
+  if (last > first) evaluate_block(first, last, dim, factory, fill, out);
+  if (ranks > 1) {
+    std::vector<std::size_t> offsets;
+    for (int r = 0; r <= ranks; ++r) offsets.push_back(ml::block_begin(count, r, ranks));
+    processes->allgather(std::span<double>(out), offsets);
   }
   return out;
 }
@@ -76,7 +93,7 @@ Vec filter_normalized_direction(const Vec& theta, const std::vector<ParamBlock>&
 }
 
 Grid loss_surface(const Vec& theta, const Vec& d1, const Vec& d2, const LossFactory& factory,
-                  double span, std::size_t resolution) {
+                  double span, std::size_t resolution, ml::Combiner* processes) {
   DESCENT_ASSERT(d1.size() == theta.size() && d2.size() == theta.size());
   if (resolution < 3 || resolution > kMaxSurfaceResolution) {
     throw_usage("landscape: resolution = {}; must lie in [3, {}]", resolution,
@@ -90,16 +107,16 @@ Grid loss_surface(const Vec& theta, const Vec& d1, const Vec& d2, const LossFact
     const double a = grid.x_at(k % resolution);
     const double b = grid.y_at(k / resolution);
     params = theta + a * d1 + b * d2;
-  });
+  }, processes);
   return grid;
 }
 
 std::vector<double> loss_line(const Vec& theta0, const Vec& theta1, const std::vector<double>& alphas,
-                              const LossFactory& factory) {
+                              const LossFactory& factory, ml::Combiner* processes) {
   DESCENT_ASSERT(theta0.size() == theta1.size());
   return evaluate_all(alphas.size(), theta0.size(), factory, [&](std::size_t k, Vec& params) {
     params = (1.0 - alphas[k]) * theta0 + alphas[k] * theta1;
-  });
+  }, processes);
 }
 
 Figure surface_figure(const Grid& surface, const std::string& title, std::size_t levels, int width,

@@ -110,7 +110,7 @@ LandscapeResult model_landscape(const LandscapeOptions& options) {
   }
   const ml::LabeledData data = ml::load_labeled(options.data, {.target = options.target});
   ml::TrainOptions train{.model = options.model, .optimizer = options.optimizer, .batch_size = options.batch_size,
-                         .epochs = 0, .seed = options.seed};
+                         .epochs = 0, .seed = options.seed, .combiner = options.processes};
   // Zero epochs: the initial parameters, drawn exactly as the real run draws them.
   const ml::TrainResult initial = ml::train(data, train);
   train.epochs = options.epochs;
@@ -138,7 +138,7 @@ LandscapeResult model_landscape(const LandscapeOptions& options) {
     result.alphas.erase(std::unique(result.alphas.begin(), result.alphas.end(),
                                     [](double a, double b) { return std::abs(a - b) < 1e-12; }),
                         result.alphas.end());
-    result.losses = loss_line(theta0, theta1, result.alphas, factory);
+    result.losses = loss_line(theta0, theta1, result.alphas, factory, options.processes);
     result.figure = line_figure(result.alphas, result.losses, title, options.width, options.height);
   } else {
     const std::size_t n = options.resolution == 0 ? 41 : options.resolution;
@@ -146,7 +146,7 @@ LandscapeResult model_landscape(const LandscapeOptions& options) {
     const auto blocks = param_blocks(result.training.layers);
     const Vec d1 = filter_normalized_direction(theta1, blocks, rng);
     const Vec d2 = filter_normalized_direction(theta1, blocks, rng);
-    result.surface = loss_surface(theta1, d1, d2, factory, options.span, n);
+    result.surface = loss_surface(theta1, d1, d2, factory, options.span, n, options.processes);
     result.figure = surface_figure(result.surface, title, options.levels, options.width, options.height);
   }
   return result;

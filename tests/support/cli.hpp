@@ -40,10 +40,11 @@ inline std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-// Runs DESCENT_CLI_PATH with `args`, stdin from /dev/null. `shell_setup` runs first in the same
-// shell, for limits the binary inherits: "trap '' XFSZ; ulimit -f 16" (a full disk at 8 KiB).
-inline CliResult run_cli(const std::vector<std::string>& args,
-                         const std::string& shell_setup = "") {
+// Runs `words` (a program and its arguments) through the shell, stdin from /dev/null.
+// `shell_setup` runs first in the same shell, for limits the program inherits:
+// "trap '' XFSZ; ulimit -f 16" (a full disk at 8 KiB).
+inline CliResult run_command(const std::vector<std::string>& words,
+                             const std::string& shell_setup = "") {
   char out_path[] = "/tmp/descent_cli_out_XXXXXX";
   char err_path[] = "/tmp/descent_cli_err_XXXXXX";
   const int out_fd = mkstemp(out_path);
@@ -51,8 +52,9 @@ inline CliResult run_cli(const std::vector<std::string>& args,
   close(out_fd);
   close(err_fd);
   std::string command = shell_setup.empty() ? std::string() : shell_setup + "; exec ";
-  command.append(shell_quote(DESCENT_CLI_PATH));
-  for (const auto& a : args) command.append(" ").append(shell_quote(a));
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    command.append(i == 0 ? "" : " ").append(shell_quote(words[i]));
+  }
   command.append(" </dev/null >").append(out_path).append(" 2>").append(err_path);
   const int status = std::system(command.c_str());
   CliResult result;
@@ -62,6 +64,14 @@ inline CliResult run_cli(const std::vector<std::string>& args,
   std::remove(out_path);
   std::remove(err_path);
   return result;
+}
+
+// Runs DESCENT_CLI_PATH with `args`, stdin from /dev/null (and `shell_setup` as run_command).
+inline CliResult run_cli(const std::vector<std::string>& args,
+                         const std::string& shell_setup = "") {
+  std::vector<std::string> words = {DESCENT_CLI_PATH};
+  words.insert(words.end(), args.begin(), args.end());
+  return run_command(words, shell_setup);
 }
 
 }  // namespace descent::test

@@ -102,6 +102,10 @@ class Network {
   // Makes this network (a worker of a data-parallel step) compute with `master`'s parameters;
   // its gradient buffer stays its own. Both must come from the same spec and shape.
   void use_params_of(Network& master);
+  // Makes the backward pass write the gradient into grad[0, num_params()) (aligned as grad()
+  // is) instead of grad(); null: grad() again. A data-parallel step writes each shard's
+  // gradient straight into its slot.
+  void write_grad_to(T* grad);
   // Sum of the per-sample losses over the batch, forward only.
   double loss_sum(const T* x, const double* y, Index batch);
 
@@ -113,6 +117,7 @@ class Network {
   // split work by the data's alignment, so an address-dependent alignment would make results
   // differ in the last bit from run to run.
   AlignedBuffer<T> params_, grad_;
+  T* params_in_use_ = nullptr;  // params_, or the master's (use_params_of)
   std::vector<AlignedBuffer<T>> acts_;  // acts_[i]: output of layer i
   AlignedBuffer<T> delta_a_, delta_b_;
   Index max_batch_ = 0;

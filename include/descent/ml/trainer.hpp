@@ -11,6 +11,7 @@
 
 #include "descent/core/run_summary.hpp"
 #include "descent/ml/checkpoint.hpp"
+#include "descent/ml/combiner.hpp"
 #include "descent/ml/data.hpp"
 
 namespace descent::ml {
@@ -35,6 +36,9 @@ struct TrainOptions {
   int threads = 0;                     // > 0: OpenMP / Eigen threads; 0: leave as is
   std::string checkpoint{};            // written after every epoch when not empty
   std::string resume{};                // continue from this checkpoint when not empty
+  // Several processes (parallel/): each computes its block of every batch's shards; process 0
+  // alone writes the checkpoint. Null: this process alone. Not owned; must outlive train().
+  Combiner* combiner = nullptr;
 };
 
 struct TrainCallbacks {
@@ -70,6 +74,8 @@ struct TrainResult {
   std::string checkpoint_error;
   std::int64_t best_epoch = 0;
   Checkpoint final_state;      // the state at the end (the best one after divergence)
+  int ranks = 1;               // processes that trained together
+  int threads = 1;             // threads of each process
 };
 
 // The optimizer used when none is given: adam (lr 1e-3) for classification; for regression,
@@ -79,7 +85,10 @@ std::string default_optimizer(const ProblemShape& shape, const std::string& mode
 // Trains on `data`. Throws descent::Error: bad_usage for options and specs (an optimizer that
 // needs a closure, such as lbfgs, is refused), bad_input for data and checkpoints that do not
 // fit (a resume whose checkpoint was written for another model, optimizer, schedule, data,
-// batch size, seed, split or clipping). Divergence is a result: reason == diverged.
+// batch size, seed, split or clipping), and, with several processes, for settings, data or a
+// checkpoint that differ between them. Divergence is a result: reason == diverged.
+// Every batch is cut into shards by its size alone, and their gradients are added in shard
+// order, so the result does not depend on the thread or (exact) process count.
 TrainResult train(const LabeledData& data, const TrainOptions& options, const TrainCallbacks& callbacks = {});
 
 // Predictions of a trained model (a checkpoint) for raw (unstandardized) feature rows.

@@ -10,6 +10,7 @@
 
 #include "descent/core/rng.hpp"
 #include "descent/core/types.hpp"
+#include "descent/ml/combiner.hpp"
 #include "descent/plot/contour.hpp"
 #include "descent/plot/figure.hpp"
 
@@ -45,14 +46,16 @@ inline constexpr std::size_t kMaxLineResolution = 10001;
 inline constexpr double kMaxSpan = 1000.0;
 
 // L(theta + a d1 + b d2) on a resolution x resolution grid over a, b in [-span, span], in
-// parallel (OpenMP) and deterministic: each node is computed once, by whichever thread.
-// resolution in [3, kMaxSurfaceResolution] and span in (0, kMaxSpan], else bad_usage.
+// parallel (OpenMP) and deterministic: each node is computed once, by whichever thread. With
+// `processes` (several processes calling together) each computes its block of the nodes and
+// all receive every node: the same grid as one process. resolution in
+// [3, kMaxSurfaceResolution] and span in (0, kMaxSpan], else bad_usage.
 Grid loss_surface(const Vec& theta, const Vec& d1, const Vec& d2, const LossFactory& factory,
-                  double span, std::size_t resolution);
+                  double span, std::size_t resolution, ml::Combiner* processes = nullptr);
 
-// L((1 - a) theta0 + a theta1) for each a, in parallel.
+// L((1 - a) theta0 + a theta1) for each a, in parallel (and over `processes`, as loss_surface).
 std::vector<double> loss_line(const Vec& theta0, const Vec& theta1, const std::vector<double>& alphas,
-                              const LossFactory& factory);
+                              const LossFactory& factory, ml::Combiner* processes = nullptr);
 
 // The pictures: contours of the surface with the trained parameters at the centre, and the
 // curve along the line with the initial (a = 0) and trained (a = 1) parameters marked.

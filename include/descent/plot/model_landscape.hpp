@@ -29,6 +29,8 @@ struct LandscapeOptions {
   std::size_t levels = 20;
   int width = 800;
   int height = 600;
+  // Several processes (parallel/): they train together and split the grid. Not owned.
+  ml::Combiner* processes = nullptr;
 };
 
 struct LandscapeResult {
