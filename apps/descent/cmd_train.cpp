@@ -210,7 +210,7 @@ int run_train(TrainArgs& a) {
   // One process stops cleanly after a batch on SIGINT / SIGTERM. Under mpirun the processes
   // would stop at different batches and wait on each other, so a signal ends the job at once
   // (the last checkpoint is whole: it is renamed into place).
-  if (!world) callbacks.stop = request_graceful_stop();
+  if (!world || world->alone()) callbacks.stop = request_graceful_stop();
   const bool progress = lead && stderr_is_terminal() && !a.json;
   if (progress) {
     callbacks.on_batch = [epochs = opts.epochs](std::int64_t epoch, std::int64_t done,

@@ -152,11 +152,11 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const ml::CollectiveError& e) {  // raised by every process alike: process 0 reports it
     if (world.rank() != 0) world.await_abort(exit_code(e.code()));  // process 0's MPI_Abort ends this one
-    std::fprintf(stderr, "descent: error: %s\n", e.what());
+    std::fprintf(stderr, "descent: error: %s\n", cli::flag_message(e.what()).c_str());
     std::fflush(stderr);
     world.abort(exit_code(e.code()));
   } catch (const Error& e) {
-    return cli::fail(world, exit_code(e.code()), cli::flag_message(e.what()));
+    return cli::fail(world, exit_code(e.code()), cli::flag_message(e.what()).c_str());
   } catch (const std::bad_alloc&) {
     return cli::fail(world, 1, "out of memory");
   } catch (const std::exception& e) {
