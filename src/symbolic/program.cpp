@@ -52,9 +52,12 @@ class Compiler {
   Compiler(const std::vector<std::string>& vars, std::vector<Program::Instruction>& code,
            std::vector<double>& constants)
       : code_(code), constants_(constants) {
+    // The node is kept before its address becomes a key: a variable absent from the formula
+    // would otherwise be freed at once, and a node built later at the same address would be
+    // read from that variable's register.
     for (std::size_t i = 0; i < vars.size(); ++i) {
-      register_of_.emplace(variable(vars[i]).get(), static_cast<std::uint32_t>(i));
       keep_.push_back(variable(vars[i]));
+      register_of_.emplace(keep_.back().get(), static_cast<std::uint32_t>(i));
     }
   }
 
