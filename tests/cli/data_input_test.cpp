@@ -17,47 +17,16 @@
 #include <vector>
 
 #include "support/cli.hpp"
+#include "support/limited.hpp"
 #include "support/temp.hpp"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define DESCENT_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define DESCENT_TEST_ASAN 1
-#endif
-#endif
 
 namespace {
 
 using descent::test::run_cli;
+using descent::test::run_cli_limited;
 
 std::string temp_path(const std::string& name) {
   return descent::test::temp_path("cli_data_" + name);
-}
-
-// Runs the CLI in a child killed by SIGALRM after `seconds` (status 128 + 14), with its address
-// space limited to `memory_bytes` when that is > 0; stdout and stderr go to /dev/null.
-int run_bounded(const std::vector<std::string>& args, unsigned seconds, rlim_t memory_bytes = 0) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int null = open("/dev/null", O_RDWR);
-    dup2(null, 0);
-    dup2(null, 1);
-    dup2(null, 2);
-    if (memory_bytes > 0) {
-      const rlimit limit{memory_bytes, memory_bytes};
-      setrlimit(RLIMIT_AS, &limit);
-    }
-    alarm(seconds);  // survives exec
-    std::vector<char*> argv{const_cast<char*>(DESCENT_CLI_PATH)};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(DESCENT_CLI_PATH, argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 // x, y1 (about 2x), y2 (a class): a regression target and a classification target side by side.
@@ -135,8 +104,11 @@ TEST(DataInput, AnAssumedHeaderIsNotedOnStderr) {
 }
 
 TEST(DataInput, DevZeroIsRefusedAtOnce) {
-  EXPECT_EQ(run_bounded({"train", "--data", "/dev/zero"}, 60), 2);
-  EXPECT_EQ(run_bounded({"predict", "--checkpoint", "/dev/zero", "--data", "iris"}, 60), 2);
+  EXPECT_EQ(run_cli_limited({"train", "--data", "/dev/zero"}, {.seconds = 60}).exit_code, 2);
+  EXPECT_EQ(
+      run_cli_limited({"predict", "--checkpoint", "/dev/zero", "--data", "iris"}, {.seconds = 60})
+          .exit_code,
+      2);
 }
 
 TEST(DataInput, AFifoIsReadOnce) {
@@ -149,16 +121,16 @@ TEST(DataInput, AFifoIsReadOnce) {
     std::ofstream(fifo) << two_target_csv(0.0);
     _exit(0);
   }
-  EXPECT_EQ(run_bounded({"train", "--data", fifo, "--epochs", "1"}, 60), 0);
+  EXPECT_EQ(run_cli_limited({"train", "--data", fifo, "--epochs", "1"}, {.seconds = 60}).exit_code, 0);
   kill(writer, SIGKILL);  // in case the reader never opened the FIFO
   waitpid(writer, nullptr, 0);
   std::remove(fifo.c_str());
 }
 
 TEST(DataInput, AWideCsvTrainsWithinAMemoryBound) {
-#ifdef DESCENT_TEST_ASAN
-  GTEST_SKIP() << "AddressSanitizer reserves terabytes of address space; RLIMIT_AS cannot apply";
-#else
+  if (!descent::test::kAddressSpaceLimitWorks) {
+    GTEST_SKIP() << "AddressSanitizer reserves terabytes of address space; RLIMIT_AS cannot apply";
+  }
   // 200,000 columns in 1.2 MB: scratch for 1000 rows of that width once took 3.2 GB.
   const std::string data = temp_path("wide.csv");
   {
@@ -167,11 +139,11 @@ TEST(DataInput, AWideCsvTrainsWithinAMemoryBound) {
       for (int j = 0; j < 200000; ++j) out << ((j + row) % 2) << (j + 1 < 200000 ? "," : "\n");
     }
   }
-  EXPECT_EQ(run_bounded({"train", "--data", data, "--epochs", "1", "--threads", "1"}, 120,
-                        rlim_t{1} << 30),
+  EXPECT_EQ(run_cli_limited({"train", "--data", data, "--epochs", "1", "--threads", "1"},
+                            {.seconds = 120, .memory_mb = 1024})
+                .exit_code,
             0);
   std::remove(data.c_str());
-#endif
 }
 
 }  // namespace

@@ -31,28 +31,16 @@ struct Limits {
   std::int64_t memory_mb = 0;  // address space in MiB; 0: none
 };
 
-// As run_cli; a run killed by the deadline exits with 124 or 137.
+// As run_cli; a run killed by the deadline exits with 137.
 inline CliResult run_cli_limited(const std::vector<std::string>& args, Limits limits) {
-  char out_path[] = "/tmp/descent_cli_out_XXXXXX";
-  char err_path[] = "/tmp/descent_cli_err_XXXXXX";
-  close(mkstemp(out_path));
-  close(mkstemp(err_path));
-  std::string command;
+  std::vector<std::string> words = {"timeout", "-s", "KILL", std::to_string(limits.seconds),
+                                    DESCENT_CLI_PATH};
+  words.insert(words.end(), args.begin(), args.end());
+  std::string setup;
   if (limits.memory_mb > 0 && kAddressSpaceLimitWorks) {
-    command.append("ulimit -v ").append(std::to_string(limits.memory_mb * 1024)).append("; ");
+    setup = "ulimit -v " + std::to_string(limits.memory_mb * 1024);
   }
-  command.append("exec timeout -s KILL ").append(std::to_string(limits.seconds)).append(" ");
-  command.append(shell_quote(DESCENT_CLI_PATH));
-  for (const auto& a : args) command.append(" ").append(shell_quote(a));
-  command.append(" </dev/null >").append(out_path).append(" 2>").append(err_path);
-  const int status = std::system(command.c_str());
-  CliResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = slurp(out_path);
-  result.err = slurp(err_path);
-  std::remove(out_path);
-  std::remove(err_path);
-  return result;
+  return run_command(words, setup);
 }
 
 }  // namespace descent::test
