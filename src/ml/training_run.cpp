@@ -395,12 +395,20 @@ void TrainingRun<T>::add_shards(Index first, Index last) {
     const Index begin = static_cast<Index>(block_begin(static_cast<std::size_t>(n), part, parts));
     const Index end = static_cast<Index>(block_begin(static_cast<std::size_t>(n), part + 1, parts));
     T* grad = net_.grad().data();
-    std::fill(grad + begin, grad + end, T(0));
-    if (first == last) return;
-    const T* slot = shard_grads_.data() + first * slot_stride_;
-    std::copy(slot + begin, slot + end, grad + begin);
-    for (Index s = first + 1; s < last; ++s) {
-      slot = shard_grads_.data() + s * slot_stride_;
+    if (first == last) {
+      std::fill(grad + begin, grad + end, T(0));
+      return;
+    }
+    const T* s0 = shard_grads_.data() + first * slot_stride_;
+    if (last - first == 1) {
+      std::copy(s0 + begin, s0 + end, grad + begin);
+      return;
+    }
+    // g = s0 + s1 in one pass (the same bits as g = s0; g += s1), then the others in order.
+    const T* s1 = s0 + slot_stride_;
+    for (Index i = begin; i < end; ++i) grad[i] = s0[i] + s1[i];
+    for (Index s = first + 2; s < last; ++s) {
+      const T* slot = shard_grads_.data() + s * slot_stride_;
       for (Index i = begin; i < end; ++i) grad[i] += slot[i];
     }
   };
