@@ -28,16 +28,6 @@ using descent::test::slurp;
 // past it fails with EFBIG ("File too large") instead of killing the process.
 const std::string kFullDisk = "trap '' XFSZ; ulimit -f 16";
 
-// The names in a directory that look like temporary files.
-std::vector<std::string> temp_files(const TempDir& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
-    const std::string name = entry.path().filename().string();
-    if (name.find(".tmp") != std::string::npos) names.push_back(name);
-  }
-  return names;
-}
-
 void write(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
@@ -114,7 +104,7 @@ TEST_F(TrainedModel, PredictWritesACharacterDeviceInPlace) {
       run_cli({"predict", "--checkpoint", checkpoint_, "--data", "digits", "--out", null});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(std::filesystem::is_character_file(null));
-  EXPECT_EQ(temp_files(dir_), std::vector<std::string>{});
+  EXPECT_EQ(dir_.temp_files(), std::vector<std::string>{});
 }
 
 TEST_F(TrainedModel, PredictOnAFullDiskFailsAndLeavesNoFile) {
@@ -124,7 +114,7 @@ TEST_F(TrainedModel, PredictOnAFullDiskFailsAndLeavesNoFile) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir_.file("p.csv")));
-  EXPECT_EQ(temp_files(dir_), std::vector<std::string>{});
+  EXPECT_EQ(dir_.temp_files(), std::vector<std::string>{});
 }
 
 TEST_F(TrainedModel, PredictRefusesToWriteOverItsData) {
@@ -146,7 +136,7 @@ TEST_P(PlotOnAFullDisk, FailsWithExit1AndLeavesNoFile) {
   EXPECT_EQ(r.out.find("wrote"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("max_steps"), std::string::npos) << r.out;  // the results, still printed
   EXPECT_FALSE(std::filesystem::exists(out));
-  EXPECT_EQ(temp_files(dir), std::vector<std::string>{});
+  EXPECT_EQ(dir.temp_files(), std::vector<std::string>{});
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryFormat, PlotOnAFullDisk, ::testing::Values("pdf", "svg", "png"));
@@ -162,7 +152,7 @@ TEST(OutputFiles, TrainOnAFullDiskPrintsTheResultsThenFails) {
             std::string::npos)
       << r.err;
   EXPECT_FALSE(std::filesystem::exists(dir.file("c.ckpt")));
-  EXPECT_EQ(temp_files(dir), std::vector<std::string>{});
+  EXPECT_EQ(dir.temp_files(), std::vector<std::string>{});
 }
 
 TEST(OutputFiles, TrainWhosePlotFailsPrintsTheResultsThenFails) {
@@ -245,7 +235,7 @@ TEST(OutputFiles, TwoRunsWritingOneCheckpointBothSucceed) {
   EXPECT_EQ(first.exit_code, 0) << first.err;
   EXPECT_EQ(second.exit_code, 0) << second.err;
   EXPECT_EQ(descent::ml::load_checkpoint(c).epoch, 40);
-  EXPECT_EQ(temp_files(dir), std::vector<std::string>{});
+  EXPECT_EQ(dir.temp_files(), std::vector<std::string>{});
 }
 
 }  // namespace

@@ -23,15 +23,6 @@ using descent::io::test::TempDir;
 using descent::test::run_cli;
 using descent::test::run_cli_in_pty;
 
-std::vector<std::string> temp_files(const TempDir& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
-    const std::string name = entry.path().filename().string();
-    if (name.find(".tmp") != std::string::npos) names.push_back(name);
-  }
-  return names;
-}
-
 // A long run on digits (36 batches per epoch), interrupted by `signals` once epoch 3 has begun.
 descent::test::PtyResult interrupted_run(const std::string& checkpoint, std::vector<int> signals) {
   bool sent = false;
@@ -58,7 +49,7 @@ TEST(TrainSignal, SigintStopsWithAWholeCheckpointTheSummaryAndExit130) {
                 fmt::format("interrupted by SIGINT: stopped after epoch {} of 10000", saved.epoch)),
             std::string::npos)
       << r.output;
-  EXPECT_EQ(temp_files(dir), std::vector<std::string>{});
+  EXPECT_EQ(dir.temp_files(), std::vector<std::string>{});
 }
 
 TEST(TrainSignal, SigtermStopsTheSameWayWithExit143) {
@@ -69,7 +60,7 @@ TEST(TrainSignal, SigtermStopsTheSameWayWithExit143) {
   EXPECT_EQ(r.exit_code, 143) << r.output;
   EXPECT_GE(descent::ml::load_checkpoint(c).epoch, 2);
   EXPECT_NE(r.output.find("interrupted: train loss"), std::string::npos) << r.output;
-  EXPECT_EQ(temp_files(dir), std::vector<std::string>{});
+  EXPECT_EQ(dir.temp_files(), std::vector<std::string>{});
 }
 
 TEST(TrainSignal, ResumingAnInterruptedRunGivesTheUninterruptedResult) {
@@ -95,7 +86,7 @@ TEST(TrainSignal, ASecondSignalLeavesNoTemporaryFile) {
   const auto r = interrupted_run(c, {SIGINT, SIGTERM});
   ASSERT_FALSE(r.timed_out) << r.output;
   EXPECT_TRUE(r.exit_code == 130 || r.exit_code == 143) << r.exit_code << "\n" << r.output;
-  EXPECT_EQ(temp_files(dir), std::vector<std::string>{});
+  EXPECT_EQ(dir.temp_files(), std::vector<std::string>{});
   if (std::filesystem::exists(c)) {
     EXPECT_NO_THROW(descent::ml::load_checkpoint(c));
   }

@@ -25,23 +25,13 @@
 namespace descent::io {
 namespace {
 
-// The names in a directory, sorted.
-std::vector<std::string> listing(const test::TempDir& dir) {
-  std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
-    names.push_back(entry.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 TEST(Files, AtomicWriteReplacesWholeAndLeavesNoTmp) {
   test::TempDir dir;
   const std::string path = dir.file("state.bin");
   write_file_atomic(path, std::string(10000, 'a'));
   write_file_atomic(path, "short");
   EXPECT_EQ(read_file(path), "short");
-  EXPECT_EQ(listing(dir), std::vector<std::string>{"state.bin"});
+  EXPECT_EQ(dir.listing(), std::vector<std::string>{"state.bin"});
 }
 
 TEST(WriteFileAtomic, RefusesToFollowASymlinkedTemp) {
@@ -52,7 +42,7 @@ TEST(WriteFileAtomic, RefusesToFollowASymlinkedTemp) {
   write_file_atomic(dir.file("c.ckpt"), "checkpoint");
   EXPECT_EQ(read_file(dir.file("victim")), "precious");
   EXPECT_EQ(read_file(dir.file("c.ckpt")), "checkpoint");
-  EXPECT_EQ(listing(dir), (std::vector<std::string>{"c.ckpt", "c.ckpt.tmp", "victim"}));
+  EXPECT_EQ(dir.listing(), (std::vector<std::string>{"c.ckpt", "c.ckpt.tmp", "victim"}));
 }
 
 TEST(WriteFileAtomic, ReplacesTheFileASymlinkNamesAndKeepsTheLink) {
@@ -83,7 +73,7 @@ TEST(WriteFileAtomic, WritesAPipeInPlaceWithoutReplacingIt) {
   ::close(reader);
   EXPECT_EQ(std::string(buffer, n > 0 ? static_cast<std::size_t>(n) : 0), "through the pipe");
   EXPECT_TRUE(std::filesystem::is_fifo(fifo));
-  EXPECT_EQ(listing(dir), std::vector<std::string>{"fifo"});
+  EXPECT_EQ(dir.listing(), std::vector<std::string>{"fifo"});
 }
 
 // A device node of our own for /dev/null's device (1, 3): what `--out /dev/null` writes, without
@@ -96,7 +86,7 @@ TEST(WriteFileAtomic, WritesACharacterDeviceInPlaceWithoutReplacingIt) {
   }
   write_file_atomic(null, "discarded");
   EXPECT_TRUE(std::filesystem::is_character_file(null));
-  EXPECT_EQ(listing(dir), std::vector<std::string>{"null"});
+  EXPECT_EQ(dir.listing(), std::vector<std::string>{"null"});
 }
 
 TEST(WriteFileAtomic, RefusesAPipeWithoutAReaderInsteadOfWaiting) {
@@ -160,7 +150,7 @@ TEST(WriteFileAtomic, FullDiskIsAnIoErrorThatLeavesNoFile) {
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0) << "1: no error reported; 2: not an io error naming EFBIG";
-  EXPECT_TRUE(listing(dir).empty());
+  EXPECT_TRUE(dir.listing().empty());
 }
 
 TEST(WriteFileAtomic, ConcurrentWritersOfOnePathAllSucceed) {
@@ -185,7 +175,7 @@ TEST(WriteFileAtomic, ConcurrentWritersOfOnePathAllSucceed) {
   const std::string bytes = read_file(path);
   ASSERT_GE(bytes.size(), 1000u);
   EXPECT_EQ(bytes, std::string(bytes.size(), bytes[0]));  // one writer's whole file
-  EXPECT_EQ(listing(dir), std::vector<std::string>{"shared.ckpt"});
+  EXPECT_EQ(dir.listing(), std::vector<std::string>{"shared.ckpt"});
 }
 
 TEST(Files, AtomicWriteToMissingDirectoryIsAnIoError) {

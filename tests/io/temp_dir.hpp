@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace descent::io::test {
 
@@ -27,6 +29,23 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
   std::string file(const std::string& name) const { return (path_ / name).string(); }
   const std::filesystem::path& path() const { return path_; }
+
+  // The names of the files in the directory, sorted.
+  std::vector<std::string> listing() const {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(path_)) {
+      names.push_back(entry.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  // The names that look like temporary files (write_file_atomic's NAME.XXXXXX.tmp), sorted.
+  std::vector<std::string> temp_files() const {
+    std::vector<std::string> names = listing();
+    std::erase_if(names, [](const std::string& n) { return n.find(".tmp") == std::string::npos; });
+    return names;
+  }
 
  private:
   std::filesystem::path path_;
