@@ -11,9 +11,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <Eigen/Core>
 #include <fmt/format.h>
@@ -22,6 +22,7 @@
 #endif
 
 #include "descent/core/error.hpp"
+#include "descent/io/input.hpp"
 #include "ml/training_run.hpp"
 
 namespace descent::ml {
@@ -85,26 +86,19 @@ void check_options(const TrainOptions& options) {
   }
 }
 
-// FNV-1a over 8-byte words (and the tail bytes): a fingerprint to compare between processes.
+// The XXH64 of each piece (the hash data identity uses, io::xxh64), chained: a fingerprint to
+// compare between processes.
 class Fingerprint {
  public:
   Fingerprint& add(const void* data, std::size_t bytes) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    std::size_t i = 0;
-    for (; i + 8 <= bytes; i += 8) {
-      std::uint64_t word;
-      std::memcpy(&word, p + i, 8);
-      mix(word);
-    }
-    for (; i < bytes; ++i) mix(p[i]);
-    mix(bytes);
+    const std::uint64_t piece = io::xxh64(std::string_view(static_cast<const char*>(data), bytes));
+    hash_ = (hash_ ^ piece) * 0x100000001b3ULL;
     return *this;
   }
   Fingerprint& add(const std::string& text) { return add(text.data(), text.size()); }
   std::uint64_t value() const { return hash_; }
 
  private:
-  void mix(std::uint64_t word) { hash_ = (hash_ ^ word) * 0x100000001b3ULL; }
   std::uint64_t hash_ = 0xcbf29ce484222325ULL;
 };
 
