@@ -25,6 +25,10 @@ run plot '0.1*x1^2 + 2*x2^2' --at x1=-5,x2=-2 --optimizer 'gd(lr=0.4)' --optimiz
 run plot rosenbrock --optimizer 'gd(lr=0.001)' --optimizer 'momentum(lr=0.0005)' \
   --optimizer 'sgd(lr=0.0005, momentum=0.9, nesterov=true)' --optimizer 'adam(lr=0.05)' --optimizer lbfgs \
   --steps 3000 --out "$out/rosenbrock.png"
+# Newer rules against Adam on Rosenbrock: Lion (sign steps of size lr) and schedule-free AdamW/SGD.
+run plot rosenbrock --optimizer 'adam(lr=0.02)' --optimizer 'lion(lr=0.003)' \
+  --optimizer 'adamw_schedulefree(lr=0.02)' --optimizer 'sgd_schedulefree(lr=0.002, r=2)' \
+  --steps 3000 --out "$out/newer_optimizers.png"
 # One minimize run with its convergence panel.
 run minimize rosenbrock --optimizer 'adam(lr=0.05)' --steps 3000 --plot "$out/minimize_rosenbrock.png"
 # Training on the digits: loss and accuracy per epoch.

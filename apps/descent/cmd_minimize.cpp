@@ -1,6 +1,8 @@
 // `descent minimize EXPR --at x=1,y=1 [--optimizer SPEC] [--schedule SPEC] [--steps N] [--tol T]
-// [--maximize] [--trace] [--jit auto|on|off] [--json]`: runs the optim module's minimize driver on a formula or a
-// built-in problem (`descent minimize rosenbrock`) and prints a step table or one JSON document.
+// [--ftol F] [--xtol X] [--max-time SECONDS]
+// [--maximize] [--trace] [--jit auto|on|off] [--json]`: runs the optim module's minimize driver on
+// a formula or a built-in problem (`descent minimize rosenbrock`) and prints a step table or one
+// JSON document.
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -43,6 +45,9 @@ struct MinimizeArgs {
   std::string schedule = "constant";
   std::int64_t steps = -1;
   double tol = 1e-8;
+  double ftol = 0.0;      // 0: off
+  double xtol = 0.0;      // 0: off
+  double max_time = 0.0;  // seconds; 0: no limit
   bool maximize = false;
   bool trace = false;
   bool json = false;
@@ -195,6 +200,9 @@ int run_minimize(const MinimizeArgs& a) {
   const bool progress = !a.json && stderr_is_terminal() && task.steps >= 100000;
   optim::MinimizeOptions options{.steps = task.steps,
                                  .tol = a.tol,
+                                 .ftol = a.ftol,
+                                 .xtol = a.xtol,
+                                 .max_time = a.max_time,
                                  .maximize = a.maximize,
                                  .trace = a.trace || !a.plot.empty(),
                                  .trace_limit = a.trace ? 0 : plot::kPathPoints};
@@ -247,6 +255,16 @@ RunFn setup(CLI::App& sub) {
                  fmt::format("optimizer updates at most (default {})", kDefaultSteps))
       ->check(integer_in(0, optim::kMaxSteps));
   sub.add_option("--tol", a->tol, "stop when |grad| <= tol (default 1e-8)")
+      ->check(number_in(0, INFINITY));
+  sub.add_option("--ftol", a->ftol,
+                 "stop when a step changes f by at most ftol * max(|f|, 1) (default 0: off)")
+      ->check(number_in(0, INFINITY));
+  sub.add_option("--xtol", a->xtol,
+                 "stop when a step moves x by at most xtol * (xtol + |x|) (default 0: off)")
+      ->check(number_in(0, INFINITY));
+  sub.add_option("--max-time", a->max_time,
+                 "stop before the next step once the run has taken this many seconds (default 0: "
+                 "no limit); exit 0, reason time_limit")
       ->check(number_in(0, INFINITY));
   sub.add_flag("--maximize", a->maximize, "ascend instead");
   sub.add_flag("--trace", a->trace, "include every step in the JSON output");

@@ -16,6 +16,12 @@ std::string_view to_string(StopReason reason) {
       return "stopped_by_callback";
     case StopReason::no_progress:
       return "no_progress";
+    case StopReason::ftol:
+      return "ftol";
+    case StopReason::xtol:
+      return "xtol";
+    case StopReason::time_limit:
+      return "time_limit";
   }
   return "unknown";
 }

@@ -74,22 +74,6 @@ void check_same(const char* what, const std::string& saved, const std::string& a
   }
 }
 
-// A schedule with an end (onecycle's total_steps) must last the whole training, epochs x batches
-// per epoch optimizer steps, each followed by a schedule step: PyTorch's OneCycleLR raises past
-// its end, and we would rather say so before the first epoch than in the middle of one.
-void check_schedule_length(const optim::Schedule& schedule, std::int64_t epochs, std::int64_t batches) {
-  const auto limit = schedule.step_limit();
-  const std::int64_t steps = epochs * batches;
-  if (!limit || steps <= *limit) return;
-  const std::string spec = schedule.spec();
-  const std::int64_t fit = *limit / batches;
-  throw_usage("schedule {} ends after total_steps = {} steps, but training takes {} steps ({} epochs x {} batches); "
-              "set total_steps={} in the schedule{}",
-              spec.substr(0, spec.find('(')), *limit, steps, epochs, batches, steps,
-              fit > 0 ? fmt::format(", or train at most {} epochs (epochs={})", fit, fit)
-                      : std::string(", or use a larger batch_size"));
-}
-
 }  // namespace
 
 void check_resume_data(const Checkpoint& saved, const LabeledData& run, const std::string& path) {
@@ -136,7 +120,8 @@ TrainingRun<T>::TrainingRun(const LabeledData& data, const TrainOptions& options
   }
   schedule_ = optim::make_schedule(options.schedule, optimizer_->lr(),
                                      options.epochs * sampler_.batches_per_epoch());
-  check_schedule_length(*schedule_, options.epochs, sampler_.batches_per_epoch());
+  optim::check_schedule_length(*schedule_, options.epochs * sampler_.batches_per_epoch(),
+                               sampler_.batches_per_epoch());
   schedule_->start(*optimizer_);
   net_.reserve(scratch_rows(sampler_.batch_size(), train_x_.rows(), test_x_.rows()));
   batch_x_.resize(static_cast<std::size_t>(sampler_.batch_size() * net_.inputs()));
@@ -225,6 +210,7 @@ TrainResult TrainingRun<T>::run() {
       restore(epoch_start);
       break;
     }
+    optimizer_->to_eval(net_.params());  // schedule-free rules: evaluate and save x
     record.train_seconds = seconds_since(start);
     if (!std::isfinite(record.train_loss) || !params_finite()) return diverged(record.epoch);
     std::tie(record.test_loss, record.test_metric) = evaluate(test_x_, test_y_);
@@ -282,6 +268,7 @@ void TrainingRun<T>::describe(const LabeledData& data, const Standardizer& z) {
 
 template <typename T>
 double TrainingRun<T>::train_epoch(std::int64_t epoch) {
+  optimizer_->to_train(net_.params());  // schedule-free rules: gradients at y
   sampler_.start_epoch(rng_);
   const Index batches = sampler_.batches_per_epoch();
   const Index d = net_.inputs();

@@ -4,18 +4,81 @@
 #include <cmath>
 #include <type_traits>
 
-#include "elementwise.hpp"
 #include "descent/optim/first_order.hpp"
+#include "elementwise.hpp"
+#include "options.hpp"
+#include "registry.hpp"
 
 namespace descent::optim {
 namespace {
 
-void check_betas(std::string_view rule, double beta1, double beta2) {
-  detail::check_unit_interval(rule, "betas[0]", beta1);
-  detail::check_unit_interval(rule, "betas[1]", beta2);
+template <typename O>
+detail::Option<O> eps_option(double O::*field) {
+  return {"eps", field, detail::kNonnegative, "added to the denominator for stability"};
+}
+template <typename O>
+detail::Option<O> decoupled_option(bool O::*field) {
+  return {"decoupled_weight_decay", field, "AdamW's decay: x <- x (1 - lr wd) before the step"};
 }
 
-SpecValue betas_value(double beta1, double beta2) { return spec_list({beta1, beta2}); }
+// adamw is Adam with decoupled decay: the same struct, without the decoupled_weight_decay key.
+const detail::OptionTable<AdamOptions>& adam_table(bool decoupled_only) {
+  using O = AdamOptions;
+  static const detail::OptionTable<O> adam = {
+      detail::lr_option(&O::lr),
+      detail::betas_option(&O::beta1, &O::beta2),
+      eps_option(&O::eps),
+      detail::weight_decay_option(&O::weight_decay),
+      {"amsgrad", &O::amsgrad, "keep the maximum of the second moment (AMSGrad)"},
+      decoupled_option(&O::decoupled_weight_decay),
+      detail::maximize_option(&O::maximize),
+  };
+  static const detail::OptionTable<O> adamw_rows = [] {
+    auto rows = adam;
+    rows.erase(rows.begin() + 5);  // decoupled_weight_decay: always true
+    return rows;
+  }();
+  return decoupled_only ? adamw_rows : adam;
+}
+
+const detail::OptionTable<NadamOptions>& nadam_table() {
+  using O = NadamOptions;
+  static const detail::OptionTable<O> table = {
+      detail::lr_option(&O::lr),
+      detail::betas_option(&O::beta1, &O::beta2),
+      eps_option(&O::eps),
+      detail::weight_decay_option(&O::weight_decay),
+      {"momentum_decay", &O::momentum_decay, detail::kNonnegative, "psi of the momentum schedule"},
+      decoupled_option(&O::decoupled_weight_decay),
+      detail::maximize_option(&O::maximize),
+  };
+  return table;
+}
+
+const detail::OptionTable<RadamOptions>& radam_table() {
+  using O = RadamOptions;
+  static const detail::OptionTable<O> table = {
+      detail::lr_option(&O::lr),
+      detail::betas_option(&O::beta1, &O::beta2),
+      eps_option(&O::eps),
+      detail::weight_decay_option(&O::weight_decay),
+      decoupled_option(&O::decoupled_weight_decay),
+      detail::maximize_option(&O::maximize),
+  };
+  return table;
+}
+
+const detail::OptionTable<AdamaxOptions>& adamax_table() {
+  using O = AdamaxOptions;
+  static const detail::OptionTable<O> table = {
+      detail::lr_option(&O::lr),
+      detail::betas_option(&O::beta1, &O::beta2),
+      eps_option(&O::eps),
+      detail::weight_decay_option(&O::weight_decay),
+      detail::maximize_option(&O::maximize),
+  };
+  return table;
+}
 
 // Adam:  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
 //        amsgrad: v_max = max(v_max, v) (uncorrected), used in place of v below
@@ -26,29 +89,11 @@ class Adam final : public detail::Elementwise<Adam> {
   static constexpr int kSlots = 3;  // exp_avg, exp_avg_sq, max_exp_avg_sq
 
   Adam(const AdamOptions& o, std::string_view name) : Elementwise(o.lr), options_(o), name_(name) {
-    detail::check_nonnegative(name_, "lr", o.lr);
-    check_betas(name_, o.beta1, o.beta2);
-    detail::check_nonnegative(name_, "eps", o.eps);
-    detail::check_nonnegative(name_, "weight_decay", o.weight_decay);
+    detail::check_options(name_, adam_table(name_ == "adamw"), o);
   }
   std::string name() const override { return name_; }
   std::string spec() const override {
-    if (name_ == "adamw") {
-      return detail::spec_text(name_, {{"lr", spec_number(options_.lr)},
-                                       {"betas", betas_value(options_.beta1, options_.beta2)},
-                                       {"eps", spec_number(options_.eps)},
-                                       {"weight_decay", spec_number(options_.weight_decay)},
-                                       {"amsgrad", spec_bool(options_.amsgrad)},
-                                       {"maximize", spec_bool(options_.maximize)}});
-    }
-    return detail::spec_text(
-        name_, {{"lr", spec_number(options_.lr)},
-                {"betas", betas_value(options_.beta1, options_.beta2)},
-                {"eps", spec_number(options_.eps)},
-                {"weight_decay", spec_number(options_.weight_decay)},
-                {"amsgrad", spec_bool(options_.amsgrad)},
-                {"decoupled_weight_decay", spec_bool(options_.decoupled_weight_decay)},
-                {"maximize", spec_bool(options_.maximize)}});
+    return detail::spec_of(name_, adam_table(name_ == "adamw"), options_);
   }
   bool maximize() const override { return options_.maximize; }
   std::optional<double> momentum() const override { return options_.beta1; }
@@ -114,23 +159,10 @@ class Nadam final : public detail::Elementwise<Nadam> {
   static constexpr int kSlots = 2;  // exp_avg, exp_avg_sq; scalar_ is mu_product
 
   explicit Nadam(const NadamOptions& o) : Elementwise(o.lr), options_(o) {
-    detail::check_nonnegative("nadam", "lr", o.lr);
-    check_betas("nadam", o.beta1, o.beta2);
-    detail::check_nonnegative("nadam", "eps", o.eps);
-    detail::check_nonnegative("nadam", "weight_decay", o.weight_decay);
-    detail::check_nonnegative("nadam", "momentum_decay", o.momentum_decay);
+    detail::check_options("nadam", nadam_table(), o);
   }
   std::string name() const override { return "nadam"; }
-  std::string spec() const override {
-    return detail::spec_text(
-        "nadam", {{"lr", spec_number(options_.lr)},
-                  {"betas", betas_value(options_.beta1, options_.beta2)},
-                  {"eps", spec_number(options_.eps)},
-                  {"weight_decay", spec_number(options_.weight_decay)},
-                  {"momentum_decay", spec_number(options_.momentum_decay)},
-                  {"decoupled_weight_decay", spec_bool(options_.decoupled_weight_decay)},
-                  {"maximize", spec_bool(options_.maximize)}});
-  }
+  std::string spec() const override { return detail::spec_of("nadam", nadam_table(), options_); }
   bool maximize() const override { return options_.maximize; }
   std::optional<double> momentum() const override { return options_.beta1; }
   void set_momentum(double beta1) override { options_.beta1 = beta1; }
@@ -187,21 +219,10 @@ class Radam final : public detail::Elementwise<Radam> {
   static constexpr int kSlots = 2;  // exp_avg, exp_avg_sq
 
   explicit Radam(const RadamOptions& o) : Elementwise(o.lr), options_(o) {
-    detail::check_nonnegative("radam", "lr", o.lr);
-    check_betas("radam", o.beta1, o.beta2);
-    detail::check_nonnegative("radam", "eps", o.eps);
-    detail::check_nonnegative("radam", "weight_decay", o.weight_decay);
+    detail::check_options("radam", radam_table(), o);
   }
   std::string name() const override { return "radam"; }
-  std::string spec() const override {
-    return detail::spec_text(
-        "radam", {{"lr", spec_number(options_.lr)},
-                  {"betas", betas_value(options_.beta1, options_.beta2)},
-                  {"eps", spec_number(options_.eps)},
-                  {"weight_decay", spec_number(options_.weight_decay)},
-                  {"decoupled_weight_decay", spec_bool(options_.decoupled_weight_decay)},
-                  {"maximize", spec_bool(options_.maximize)}});
-  }
+  std::string spec() const override { return detail::spec_of("radam", radam_table(), options_); }
   bool maximize() const override { return options_.maximize; }
   std::optional<double> momentum() const override { return options_.beta1; }
   void set_momentum(double beta1) override { options_.beta1 = beta1; }
@@ -269,19 +290,10 @@ class Adamax final : public detail::Elementwise<Adamax> {
   static constexpr int kSlots = 2;  // exp_avg, exp_inf
 
   explicit Adamax(const AdamaxOptions& o) : Elementwise(o.lr), options_(o) {
-    detail::check_nonnegative("adamax", "lr", o.lr);
-    check_betas("adamax", o.beta1, o.beta2);
-    detail::check_nonnegative("adamax", "eps", o.eps);
-    detail::check_nonnegative("adamax", "weight_decay", o.weight_decay);
+    detail::check_options("adamax", adamax_table(), o);
   }
   std::string name() const override { return "adamax"; }
-  std::string spec() const override {
-    return detail::spec_text("adamax", {{"lr", spec_number(options_.lr)},
-                                        {"betas", betas_value(options_.beta1, options_.beta2)},
-                                        {"eps", spec_number(options_.eps)},
-                                        {"weight_decay", spec_number(options_.weight_decay)},
-                                        {"maximize", spec_bool(options_.maximize)}});
-  }
+  std::string spec() const override { return detail::spec_of("adamax", adamax_table(), options_); }
   bool maximize() const override { return options_.maximize; }
   std::optional<double> momentum() const override { return options_.beta1; }
   void set_momentum(double beta1) override { options_.beta1 = beta1; }
@@ -340,5 +352,38 @@ std::unique_ptr<Optimizer> make_radam(const RadamOptions& options) {
 std::unique_ptr<Optimizer> make_adamax(const AdamaxOptions& options) {
   return std::make_unique<Adamax>(options);
 }
+
+namespace detail {
+
+RuleEntry adam_rule() {
+  return {"adam", "torch.optim.Adam (amsgrad, decoupled decay optional)",
+          [](const Spec& spec) { return make_adam(read_options(spec, adam_table(false), {})); },
+          [] { return describe_options(adam_table(false), {}); }};
+}
+RuleEntry adamw_rule() {
+  static constexpr AdamOptions kAdamw{.weight_decay = 1e-2, .decoupled_weight_decay = true};
+  return {"adamw", "torch.optim.AdamW: Adam with decoupled weight decay (default 1e-2)",
+          [](const Spec& spec) -> std::unique_ptr<Optimizer> {
+            return std::make_unique<Adam>(read_options(spec, adam_table(true), kAdamw), "adamw");
+          },
+          [] { return describe_options(adam_table(true), kAdamw); }};
+}
+RuleEntry nadam_rule() {
+  return {"nadam", "torch.optim.NAdam (Nesterov momentum in Adam; PyTorch >= 2.0 form)",
+          [](const Spec& spec) { return make_nadam(read_options(spec, nadam_table(), {})); },
+          [] { return describe_options(nadam_table(), {}); }};
+}
+RuleEntry radam_rule() {
+  return {"radam", "torch.optim.RAdam (rectified Adam)",
+          [](const Spec& spec) { return make_radam(read_options(spec, radam_table(), {})); },
+          [] { return describe_options(radam_table(), {}); }};
+}
+RuleEntry adamax_rule() {
+  return {"adamax", "torch.optim.Adamax (infinity norm)",
+          [](const Spec& spec) { return make_adamax(read_options(spec, adamax_table(), {})); },
+          [] { return describe_options(adamax_table(), {}); }};
+}
+
+}  // namespace detail
 
 }  // namespace descent::optim

@@ -3,11 +3,59 @@
 // g = g + weight_decay * x.
 #include <cmath>
 
-#include "elementwise.hpp"
 #include "descent/optim/first_order.hpp"
+#include "elementwise.hpp"
+#include "options.hpp"
+#include "registry.hpp"
 
 namespace descent::optim {
 namespace {
+
+template <typename O>
+detail::Option<O> eps_option(double O::*field) {
+  return {"eps", field, detail::kNonnegative, "added to the denominator for stability"};
+}
+
+const detail::OptionTable<AdagradOptions>& adagrad_table() {
+  using O = AdagradOptions;
+  static const detail::OptionTable<O> table = {
+      detail::lr_option(&O::lr),
+      {"lr_decay", &O::lr_decay, detail::kNonnegative, "lr_t = lr / (1 + (t - 1) lr_decay)"},
+      detail::weight_decay_option(&O::weight_decay),
+      {"initial_accumulator_value", &O::initial_accumulator_value, detail::kNonnegative,
+       "the sum of squares starts here"},
+      eps_option(&O::eps),
+      detail::maximize_option(&O::maximize),
+  };
+  return table;
+}
+
+const detail::OptionTable<RmspropOptions>& rmsprop_table() {
+  using O = RmspropOptions;
+  static const detail::OptionTable<O> table = {
+      detail::lr_option(&O::lr),
+      // torch checks alpha >= 0 only; past 1 the average weighs g^2 negatively and goes below 0.
+      {"alpha", &O::alpha, detail::kUnit, "decay rate of the average of g^2"},
+      eps_option(&O::eps),
+      detail::weight_decay_option(&O::weight_decay),
+      {"momentum", &O::momentum, detail::kNonnegative, "momentum factor"},
+      {"centered", &O::centered, "divide by the variance estimate instead of the mean square"},
+      detail::maximize_option(&O::maximize),
+  };
+  return table;
+}
+
+const detail::OptionTable<AdadeltaOptions>& adadelta_table() {
+  using O = AdadeltaOptions;
+  static const detail::OptionTable<O> table = {
+      detail::lr_option(&O::lr),
+      {"rho", &O::rho, detail::kUnit, "decay rate of the averages"},
+      eps_option(&O::eps),
+      detail::weight_decay_option(&O::weight_decay),
+      detail::maximize_option(&O::maximize),
+  };
+  return table;
+}
 
 // Adagrad:  lr_t = lr / (1 + (t - 1) * lr_decay)
 //           s = s + g^2            (s starts at initial_accumulator_value)
@@ -17,21 +65,11 @@ class Adagrad final : public detail::Elementwise<Adagrad> {
   static constexpr int kSlots = 1;  // sum
 
   explicit Adagrad(const AdagradOptions& o) : Elementwise(o.lr), options_(o) {
-    detail::check_nonnegative("adagrad", "lr", o.lr);
-    detail::check_nonnegative("adagrad", "lr_decay", o.lr_decay);
-    detail::check_nonnegative("adagrad", "weight_decay", o.weight_decay);
-    detail::check_nonnegative("adagrad", "initial_accumulator_value", o.initial_accumulator_value);
-    detail::check_nonnegative("adagrad", "eps", o.eps);
+    detail::check_options("adagrad", adagrad_table(), o);
   }
   std::string name() const override { return "adagrad"; }
   std::string spec() const override {
-    return detail::spec_text(
-        "adagrad", {{"lr", spec_number(options_.lr)},
-                    {"lr_decay", spec_number(options_.lr_decay)},
-                    {"weight_decay", spec_number(options_.weight_decay)},
-                    {"initial_accumulator_value", spec_number(options_.initial_accumulator_value)},
-                    {"eps", spec_number(options_.eps)},
-                    {"maximize", spec_bool(options_.maximize)}});
+    return detail::spec_of("adagrad", adagrad_table(), options_);
   }
   bool maximize() const override { return options_.maximize; }
 
@@ -69,24 +107,11 @@ class Rmsprop final : public detail::Elementwise<Rmsprop> {
   static constexpr int kSlots = 3;  // square_avg, momentum_buffer, grad_avg
 
   explicit Rmsprop(const RmspropOptions& o) : Elementwise(o.lr), options_(o) {
-    detail::check_nonnegative("rmsprop", "lr", o.lr);
-    // torch checks alpha >= 0 only; past 1 the average weighs g^2 negatively and goes below 0.
-    if (!(o.alpha >= 0.0 && o.alpha <= 1.0)) {
-      throw_usage("rmsprop: alpha = {}; must lie in [0, 1]", o.alpha);
-    }
-    detail::check_nonnegative("rmsprop", "eps", o.eps);
-    detail::check_nonnegative("rmsprop", "weight_decay", o.weight_decay);
-    detail::check_nonnegative("rmsprop", "momentum", o.momentum);
+    detail::check_options("rmsprop", rmsprop_table(), o);
   }
   std::string name() const override { return "rmsprop"; }
   std::string spec() const override {
-    return detail::spec_text("rmsprop", {{"lr", spec_number(options_.lr)},
-                                         {"alpha", spec_number(options_.alpha)},
-                                         {"eps", spec_number(options_.eps)},
-                                         {"weight_decay", spec_number(options_.weight_decay)},
-                                         {"momentum", spec_number(options_.momentum)},
-                                         {"centered", spec_bool(options_.centered)},
-                                         {"maximize", spec_bool(options_.maximize)}});
+    return detail::spec_of("rmsprop", rmsprop_table(), options_);
   }
   bool maximize() const override { return options_.maximize; }
   std::optional<double> momentum() const override { return options_.momentum; }
@@ -150,20 +175,11 @@ class Adadelta final : public detail::Elementwise<Adadelta> {
   static constexpr int kSlots = 2;  // square_avg, acc_delta
 
   explicit Adadelta(const AdadeltaOptions& o) : Elementwise(o.lr), options_(o) {
-    detail::check_nonnegative("adadelta", "lr", o.lr);
-    if (!(o.rho >= 0.0 && o.rho <= 1.0)) {
-      throw_usage("adadelta: rho = {}; must lie in [0, 1]", o.rho);
-    }
-    detail::check_nonnegative("adadelta", "eps", o.eps);
-    detail::check_nonnegative("adadelta", "weight_decay", o.weight_decay);
+    detail::check_options("adadelta", adadelta_table(), o);
   }
   std::string name() const override { return "adadelta"; }
   std::string spec() const override {
-    return detail::spec_text("adadelta", {{"lr", spec_number(options_.lr)},
-                                          {"rho", spec_number(options_.rho)},
-                                          {"eps", spec_number(options_.eps)},
-                                          {"weight_decay", spec_number(options_.weight_decay)},
-                                          {"maximize", spec_bool(options_.maximize)}});
+    return detail::spec_of("adadelta", adadelta_table(), options_);
   }
   bool maximize() const override { return options_.maximize; }
 
@@ -205,5 +221,25 @@ std::unique_ptr<Optimizer> make_rmsprop(const RmspropOptions& options) {
 std::unique_ptr<Optimizer> make_adadelta(const AdadeltaOptions& options) {
   return std::make_unique<Adadelta>(options);
 }
+
+namespace detail {
+
+RuleEntry adagrad_rule() {
+  return {"adagrad", "torch.optim.Adagrad: per-element steps from the sum of squared gradients",
+          [](const Spec& spec) { return make_adagrad(read_options(spec, adagrad_table(), {})); },
+          [] { return describe_options(adagrad_table(), {}); }};
+}
+RuleEntry rmsprop_rule() {
+  return {"rmsprop", "torch.optim.RMSprop: steps scaled by a running mean square",
+          [](const Spec& spec) { return make_rmsprop(read_options(spec, rmsprop_table(), {})); },
+          [] { return describe_options(rmsprop_table(), {}); }};
+}
+RuleEntry adadelta_rule() {
+  return {"adadelta", "torch.optim.Adadelta: unit-corrected running averages",
+          [](const Spec& spec) { return make_adadelta(read_options(spec, adadelta_table(), {})); },
+          [] { return describe_options(adadelta_table(), {}); }};
+}
+
+}  // namespace detail
 
 }  // namespace descent::optim

@@ -1,7 +1,8 @@
-// Option checks and spec text shared by the rules; the default closure step.
+// Option checks, ranges and spec text shared by the rules; the default closure step.
 #include <cmath>
 
 #include "elementwise.hpp"
+#include "options.hpp"
 
 namespace descent::optim {
 
@@ -40,6 +41,56 @@ std::string spec_text(std::string_view name,
   Spec spec{std::string(name)};
   for (const auto& [key, value] : args) spec.set(key, value);
   return spec.text();
+}
+
+bool Range::contains(double v) const {
+  if (std::isnan(v)) return false;
+  const bool above = lo_open ? v > lo : v >= lo;
+  const bool below = hi_open ? v < hi : v <= hi;
+  return above && below;
+}
+
+std::string range_text(const Range& range, bool integer) {
+  auto num = [&](double v) {
+    return integer ? fmt::format("{}", static_cast<std::int64_t>(v)) : fmt::format("{}", v);
+  };
+  if (range.lo == -kInf && range.hi == kInf) return integer ? "any integer" : "any finite number";
+  if (range.hi == kInf) return fmt::format("{} {}", range.lo_open ? ">" : ">=", num(range.lo));
+  if (range.lo == -kInf) return fmt::format("{} {}", range.hi_open ? "<" : "<=", num(range.hi));
+  return fmt::format("{}{}, {}{}", range.lo_open ? '(' : '[', num(range.lo), num(range.hi),
+                     range.hi_open ? ')' : ']');
+}
+
+std::string Range::text() const {
+  if (lo == -kInf && hi == kInf) return "must be a finite number";
+  if (lo == -kInf || hi == kInf) return "must be " + range_text(*this, false);
+  return "must lie in " + range_text(*this, false);
+}
+
+void check_range(std::string_view rule, std::string_view key, double value, const Range& range) {
+  const bool unbounded = range.lo == -kInf || range.hi == kInf;
+  if (unbounded && !std::isfinite(value)) check_finite(rule, key, value);
+  if (!range.contains(value)) throw_usage("{}: {} = {}; {}", rule, key, value, range.text());
+}
+
+void check_range(std::string_view rule, std::string_view key, std::int64_t value,
+                 const Range& range) {
+  if (range.contains(static_cast<double>(value))) return;
+  const std::string text = range.lo == -kInf || range.hi == kInf
+                               ? "must be " + range_text(range, true)
+                               : "must lie in " + range_text(range, true);
+  throw_usage("{}: {} = {}; {}", rule, key, value, text);
+}
+
+void set_word(std::string& dst, std::string value) { dst = std::move(value); }
+
+std::string join_words(const std::vector<std::string_view>& words) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out += i + 1 == words.size() ? " or " : ", ";
+    out += words[i];
+  }
+  return out;
 }
 
 }  // namespace descent::optim::detail

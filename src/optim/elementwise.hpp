@@ -183,6 +183,7 @@ class Elementwise : public Optimizer {
     out.i64(kind_);
     for (const auto& slot : double_slots_) out.array(slot);
     for (const auto& slot : float_slots_) out.array(slot);
+    if constexpr (has_extra()) rule().extra_.save(out);
     return out.take();
   }
   void load_state(std::string_view bytes) override {
@@ -200,6 +201,7 @@ class Elementwise : public Optimizer {
     std::array<std::vector<float>, 3> floats;
     for (auto& slot : doubles) slot = in.array<double>();
     for (auto& slot : floats) slot = in.array<float>();
+    [[maybe_unused]] const auto extra = read_extra(in);
     in.finish();
     check_loaded(size, kind, scalar, doubles, floats);
     if (size_ >= 0 && size >= 0 && size != size_) {
@@ -212,6 +214,7 @@ class Elementwise : public Optimizer {
     kind_ = kind;
     double_slots_ = std::move(doubles);
     float_slots_ = std::move(floats);
+    if constexpr (has_extra()) rule().extra_ = extra;
   }
   std::int64_t state_size() const override { return size_; }
   void reset() override {
@@ -221,6 +224,7 @@ class Elementwise : public Optimizer {
     kind_ = 0;
     for (auto& slot : double_slots_) slot.clear();
     for (auto& slot : float_slots_) slot.clear();
+    if constexpr (has_extra()) rule().extra_ = {};
   }
 
  protected:
@@ -230,7 +234,42 @@ class Elementwise : public Optimizer {
   std::int64_t step_ = 0;
   double scalar_ = 1.0;  // a per-run scalar some rules keep (NAdam's mu_product)
 
+  // Rules with more per-run state than step_ and scalar_ keep it in a public member extra_ of a
+  // type with save(ByteWriter&) const and static load(ByteReader&); it is saved after the
+  // buffers and reset to {} by reset(). Other rules' bytes are unchanged.
+  // The buffers of the scalar type T with the state's size (empty before the first step).
+  template <typename T>
+  std::array<std::vector<T>, 3>& slots_of() {
+    if constexpr (sizeof(T) == sizeof(double)) {
+      return double_slots_;
+    } else {
+      return float_slots_;
+    }
+  }
+  // Throws bad_usage unless the state is sized for params (or unsized: returns false).
+  template <typename T>
+  bool sized_for(std::span<T> params) const {
+    if (size_ < 0) return false;
+    if (size_ != static_cast<std::int64_t>(params.size()) || kind_ != kind_of<T>()) {
+      throw_usage("{}: state is for {} parameters, got {}", this->name(), size_, params.size());
+    }
+    return true;
+  }
+
  private:
+  static constexpr bool has_extra() {
+    return requires(Rule & r) { r.extra_; };
+  }
+  auto read_extra(ByteReader& in) {
+    if constexpr (has_extra()) {
+      return decltype(Rule::extra_)::load(in);
+    } else {
+      return 0;
+    }
+  }
+  Rule& rule() { return *static_cast<Rule*>(this); }
+  const Rule& rule() const { return *static_cast<const Rule*>(this); }
+
   // Saved state must be what run() leaves: unsized with no buffers, or sized with the rule's
   // buffers of that length in one scalar type and none in the other; a finite scalar.
   void check_loaded(std::int64_t size, std::int64_t kind, double scalar,

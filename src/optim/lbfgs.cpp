@@ -1,12 +1,16 @@
-// L-BFGS: a line-by-line port of torch/optim/lbfgs.py (PyTorch 1.13), including _strong_wolfe and
-// _cubic_interpolate, so trajectories match PyTorch's in float64. One step() here is one call of
-// PyTorch's LBFGS.step(closure): the caller's f and grad at x stand for the closure's first call.
+// L-BFGS: a line-by-line port of torch/optim/lbfgs.py (PyTorch 1.13; _strong_wolfe and
+// _cubic_interpolate live in line_search.hpp), so trajectories match PyTorch's in float64. One
+// step() here is one call of PyTorch's LBFGS.step(closure): the caller's f and grad at x stand for
+// the closure's first call.
 #include <algorithm>
 #include <cmath>
 #include <deque>
 
 #include "closure_rule.hpp"
 #include "descent/optim/second_order.hpp"
+#include "line_search.hpp"
+#include "options.hpp"
+#include "registry.hpp"
 
 namespace descent::optim {
 namespace {
@@ -16,68 +20,48 @@ void add_scaled(Vec& p, double t, const Vec& d) {
   for (Index i = 0; i < p.size(); ++i) p[i] = std::fma(t, d[i], p[i]);
 }
 
-// Minimizer of the cubic through (x1, f1, g1), (x2, f2, g2), clamped to bounds (default [x1, x2]).
-double cubic_interpolate(double x1, double f1, double g1, double x2, double f2, double g2,
-                         const double* bounds = nullptr) {
-  double lo = x1 <= x2 ? x1 : x2;
-  double hi = x1 <= x2 ? x2 : x1;
-  if (bounds) {
-    lo = bounds[0];
-    hi = bounds[1];
-  }
-  const double d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2);
-  const double d2_square = d1 * d1 - g1 * g2;
-  if (d2_square >= 0) {
-    const double d2 = std::sqrt(d2_square);
-    double min_pos;
-    if (x1 <= x2) {
-      min_pos = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2));
-    } else {
-      min_pos = x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
-    }
-    return std::min(std::max(min_pos, lo), hi);
-  }
-  return (lo + hi) / 2.;
+// The point strong_wolfe carries: f, f' along d, and the gradient (lbfgs continues with it).
+struct LinePointGrad {
+  double f;
+  double dphi;
+  Vec g;
+};
+
+const detail::OptionTable<LbfgsOptions>& lbfgs_table() {
+  using O = LbfgsOptions;
+  static const detail::OptionTable<O> table = {
+      detail::lr_option(&O::lr),
+      {"max_iter", &O::max_iter, detail::at_least(1), "inner iterations per step"},
+      {"max_eval", &O::max_eval, detail::at_least(1),
+       "evaluations per step (default max_iter * 5 / 4)"},
+      {"tolerance_grad", &O::tolerance_grad, detail::kNonnegative, "stop when max |g_i| <= this"},
+      {"tolerance_change", &O::tolerance_change, detail::kNonnegative,
+       "stop when f or the step changes less"},
+      {"history_size", &O::history_size, detail::between(1, static_cast<double>(kMaxLbfgsHistory)),
+       "(s, y) pairs kept"},
+      {"line_search_fn",
+       &O::line_search_fn,
+       {"none", "strong_wolfe"},
+       "strong_wolfe: torch's line search (c1 = 1e-4, c2 = 0.9, 25 tries)"},
+      detail::maximize_option(&O::maximize),
+  };
+  return table;
 }
 
-struct LineSearchResult {
-  double f;
-  Vec g;
-  double t;
-  std::int64_t evals;
-};
+LbfgsOptions with_default_max_eval(LbfgsOptions o) {
+  if (o.max_eval < 0) o.max_eval = o.max_iter * 5 / 4;
+  return o;
+}
 
 class Lbfgs final : public detail::ClosureRule {
  public:
   using ClosureRule::step;
-  explicit Lbfgs(const LbfgsOptions& o) : options_(o), lr_(o.lr) {
-    detail::check_nonnegative("lbfgs", "lr", o.lr);
-    if (o.max_iter < 1) throw_usage("lbfgs: max_iter = {}; must be >= 1", o.max_iter);
-    if (options_.max_eval < 0) options_.max_eval = o.max_iter * 5 / 4;
-    if (options_.max_eval < 1) throw_usage("lbfgs: max_eval = {}; must be >= 1", options_.max_eval);
-    detail::check_nonnegative("lbfgs", "tolerance_grad", o.tolerance_grad);
-    detail::check_nonnegative("lbfgs", "tolerance_change", o.tolerance_change);
-    if (o.history_size < 1 || o.history_size > kMaxLbfgsHistory) {
-      throw_usage("lbfgs: history_size = {}; must lie in [1, {}]", o.history_size,
-                  kMaxLbfgsHistory);
-    }
-    if (o.line_search_fn != "none" && o.line_search_fn != "strong_wolfe") {
-      throw_usage("lbfgs: line_search_fn = {}; must be none or strong_wolfe", o.line_search_fn);
-    }
+  explicit Lbfgs(const LbfgsOptions& o) : options_(with_default_max_eval(o)), lr_(o.lr) {
+    detail::check_options("lbfgs", lbfgs_table(), options_);
   }
 
   std::string name() const override { return "lbfgs"; }
-  std::string spec() const override {
-    return detail::spec_text(
-        "lbfgs", {{"lr", spec_number(options_.lr)},
-                  {"max_iter", spec_number(static_cast<double>(options_.max_iter))},
-                  {"max_eval", spec_number(static_cast<double>(options_.max_eval))},
-                  {"tolerance_grad", spec_number(options_.tolerance_grad)},
-                  {"tolerance_change", spec_number(options_.tolerance_change)},
-                  {"history_size", spec_number(static_cast<double>(options_.history_size))},
-                  {"line_search_fn", spec_word(options_.line_search_fn)},
-                  {"maximize", spec_bool(options_.maximize)}});
-  }
+  std::string spec() const override { return detail::spec_of("lbfgs", lbfgs_table(), options_); }
   bool maximize() const override { return options_.maximize; }
   double lr() const override { return lr_; }
   void set_lr(double lr) override { lr_ = lr; }
@@ -109,136 +93,12 @@ class Lbfgs final : public detail::ClosureRule {
     add_scaled(trial_, t, d);
     return evaluate(objective, trial_, &g);
   }
-  LineSearchResult strong_wolfe(const Objective& objective, const Vec& x, double t, const Vec& d,
-                                double f, const Vec& g, double gtd);
 
   LbfgsOptions options_;
   double lr_;
   State state_;
   Vec trial_;
 };
-
-// torch/optim/lbfgs.py: _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9,
-// tolerance_change=1e-9, max_ls=25).
-LineSearchResult Lbfgs::strong_wolfe(const Objective& objective, const Vec& x, double t,
-                                     const Vec& d, double f, const Vec& g, double gtd) {
-  constexpr double c1 = 1e-4, c2 = 0.9;
-  constexpr int max_ls = 25;
-  const double tolerance_change = 1e-9;  // PyTorch passes no tolerance_change to the search
-  const double d_norm = d.cwiseAbs().maxCoeff();
-  Vec g_new(x.size());
-  double f_new = directional(objective, x, t, d, g_new);
-  std::int64_t ls_func_evals = 1;
-  double gtd_new = g_new.dot(d);
-
-  double t_prev = 0, f_prev = f, gtd_prev = gtd;
-  Vec g_prev = g;
-  bool done = false;
-  int ls_iter = 0;
-  double bracket[2] = {0, 0}, bracket_f[2] = {0, 0}, bracket_gtd[2] = {0, 0};
-  Vec bracket_g[2];
-  int bracket_size = 0;
-  while (ls_iter < max_ls) {
-    if (f_new > (f + c1 * t * gtd) || (ls_iter > 1 && f_new >= f_prev)) {
-      bracket_size = 2;
-      bracket[0] = t_prev, bracket[1] = t;
-      bracket_f[0] = f_prev, bracket_f[1] = f_new;
-      bracket_g[0] = g_prev, bracket_g[1] = g_new;
-      bracket_gtd[0] = gtd_prev, bracket_gtd[1] = gtd_new;
-      break;
-    }
-    if (std::abs(gtd_new) <= -c2 * gtd) {
-      bracket_size = 1;
-      bracket[0] = t, bracket_f[0] = f_new, bracket_g[0] = g_new;
-      done = true;
-      break;
-    }
-    if (gtd_new >= 0) {
-      bracket_size = 2;
-      bracket[0] = t_prev, bracket[1] = t;
-      bracket_f[0] = f_prev, bracket_f[1] = f_new;
-      bracket_g[0] = g_prev, bracket_g[1] = g_new;
-      bracket_gtd[0] = gtd_prev, bracket_gtd[1] = gtd_new;
-      break;
-    }
-    // interpolate
-    const double min_step = t + 0.01 * (t - t_prev);
-    const double max_step = t * 10;
-    const double tmp = t;
-    const double bounds[2] = {min_step, max_step};
-    t = cubic_interpolate(t_prev, f_prev, gtd_prev, t, f_new, gtd_new, bounds);
-    t_prev = tmp;
-    f_prev = f_new;
-    g_prev = g_new;
-    gtd_prev = gtd_new;
-    f_new = directional(objective, x, t, d, g_new);
-    ls_func_evals += 1;
-    gtd_new = g_new.dot(d);
-    ls_iter += 1;
-  }
-  if (ls_iter == max_ls) {
-    bracket_size = 2;
-    bracket[0] = 0, bracket[1] = t;
-    bracket_f[0] = f, bracket_f[1] = f_new;
-    bracket_g[0] = g, bracket_g[1] = g_new;
-  }
-
-  // zoom phase: we now have a point satisfying the criteria, or a bracket around it.
-  bool insuf_progress = false;
-  int low_pos = 0, high_pos = 0;
-  if (bracket_f[0] <= bracket_f[bracket_size - 1]) {
-    low_pos = 0, high_pos = 1;
-  } else {
-    low_pos = 1, high_pos = 0;
-  }
-  while (!done && ls_iter < max_ls) {
-    if (std::abs(bracket[1] - bracket[0]) * d_norm < tolerance_change) break;
-    t = cubic_interpolate(bracket[0], bracket_f[0], bracket_gtd[0], bracket[1], bracket_f[1],
-                          bracket_gtd[1]);
-    const double b_max = std::max(bracket[0], bracket[1]);
-    const double b_min = std::min(bracket[0], bracket[1]);
-    const double eps = 0.1 * (b_max - b_min);
-    if (std::min(b_max - t, t - b_min) < eps) {
-      if (insuf_progress || t >= b_max || t <= b_min) {
-        t = std::abs(t - b_max) < std::abs(t - b_min) ? b_max - eps : b_min + eps;
-        insuf_progress = false;
-      } else {
-        insuf_progress = true;
-      }
-    } else {
-      insuf_progress = false;
-    }
-    f_new = directional(objective, x, t, d, g_new);
-    ls_func_evals += 1;
-    gtd_new = g_new.dot(d);
-    ls_iter += 1;
-    if (f_new > (f + c1 * t * gtd) || f_new >= bracket_f[low_pos]) {
-      bracket[high_pos] = t;
-      bracket_f[high_pos] = f_new;
-      bracket_g[high_pos] = g_new;
-      bracket_gtd[high_pos] = gtd_new;
-      if (bracket_f[0] <= bracket_f[1]) {
-        low_pos = 0, high_pos = 1;
-      } else {
-        low_pos = 1, high_pos = 0;
-      }
-    } else {
-      if (std::abs(gtd_new) <= -c2 * gtd) {
-        done = true;
-      } else if (gtd_new * (bracket[high_pos] - bracket[low_pos]) >= 0) {
-        bracket[high_pos] = bracket[low_pos];
-        bracket_f[high_pos] = bracket_f[low_pos];
-        bracket_g[high_pos] = bracket_g[low_pos];
-        bracket_gtd[high_pos] = bracket_gtd[low_pos];
-      }
-      bracket[low_pos] = t;
-      bracket_f[low_pos] = f_new;
-      bracket_g[low_pos] = g_new;
-      bracket_gtd[low_pos] = gtd_new;
-    }
-  }
-  return {bracket_f[low_pos], bracket_g[low_pos], bracket[low_pos], ls_func_evals};
-}
 
 // torch/optim/lbfgs.py: LBFGS.step(closure).
 double Lbfgs::step(Vec& x, double f, const Vec& grad, const Objective& objective) {
@@ -308,9 +168,16 @@ double Lbfgs::step(Vec& x, double f, const Vec& grad, const Objective& objective
 
     std::int64_t ls_func_evals = 0;
     if (strong_wolfe_search) {
-      LineSearchResult ls = strong_wolfe(objective, x, state.t, state.d, loss, flat_grad, gtd);
-      loss = ls.f;
-      flat_grad = std::move(ls.g);
+      const auto phi = [&](double t) {
+        LinePointGrad p{0.0, 0.0, Vec(x.size())};
+        p.f = directional(objective, x, t, state.d, p.g);
+        p.dphi = p.g.dot(state.d);
+        return p;
+      };
+      auto ls = detail::strong_wolfe(phi, state.t, LinePointGrad{loss, gtd, flat_grad},
+                                     state.d.cwiseAbs().maxCoeff());
+      loss = ls.point.f;
+      flat_grad = std::move(ls.point.g);
       state.t = ls.t;
       ls_func_evals = ls.evals;
       add_scaled(x, state.t, state.d);
@@ -390,5 +257,24 @@ void Lbfgs::load_state(std::string_view bytes) {
 std::unique_ptr<Optimizer> make_lbfgs(const LbfgsOptions& options) {
   return std::make_unique<Lbfgs>(options);
 }
+
+namespace detail {
+
+RuleEntry lbfgs_rule() {
+  return {"lbfgs", "torch.optim.LBFGS (limited-memory BFGS; strong Wolfe line search optional)",
+          [](const Spec& spec) {
+            // PyTorch writes None; the spec language has no null.
+            Spec s{spec.name()};
+            for (const auto& [key, value] : spec.args()) {
+              const bool none = key == "line_search_fn" && value.kind == SpecValue::Kind::word &&
+                                (value.word == "None" || value.word == "null");
+              s.set(key, none ? spec_word("none") : value);
+            }
+            return make_lbfgs(read_options(s, lbfgs_table(), {}));
+          },
+          [] { return describe_options(lbfgs_table(), with_default_max_eval({})); }};
+}
+
+}  // namespace detail
 
 }  // namespace descent::optim

@@ -1,17 +1,20 @@
 // The minimize driver (docs/architecture.md): evaluate f and grad at x; stop if
-// ||grad|| <= tol; else one optimizer step and one schedule step; repeat until `steps` updates. Numerical outcomes
-// (divergence, a failed line search) end the run with a reason and advice, never an exception.
-#include "quiet_eigen.hpp"  // first: silences a GCC 12 false warning in Eigen
+// ||grad|| <= tol (or ftol, xtol, max_time say so); else one optimizer step and one schedule step;
+// repeat until `steps` updates. Numerical outcomes (divergence, a failed line search) end the run
+// with a reason and advice, never an exception.
 #include "descent/optim/minimize.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <optional>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "descent/core/error.hpp"
+#include "quiet_eigen.hpp"  // first: silences a GCC 12 false warning in Eigen
 
 namespace descent::optim {
 namespace {
@@ -38,17 +41,6 @@ struct Progress {
   }
 };
 
-// A schedule with an end (onecycle's total_steps) must last the whole budget: PyTorch's
-// OneCycleLR raises when stepped past it, and we would rather say so before the first step.
-void check_schedule_length(const Schedule& schedule, std::int64_t steps) {
-  const auto limit = schedule.step_limit();
-  if (!limit || steps <= *limit) return;
-  const std::string spec = schedule.spec();
-  throw_usage("schedule {} ends after total_steps = {} steps, but the run may take {} steps; set "
-              "total_steps={} (or more) in the schedule, or take at most {} steps (steps={})",
-              spec.substr(0, spec.find('(')), *limit, steps, steps, *limit, *limit);
-}
-
 void check_arguments(const Objective& objective, const Vec& x0, const Optimizer& optimizer,
                      const MinimizeOptions& options) {
   if (!objective.value_grad) throw_usage("minimize: the objective has no value_grad function");
@@ -61,6 +53,12 @@ void check_arguments(const Objective& objective, const Vec& x0, const Optimizer&
     throw_usage("minimize: steps = {}; must lie in [0, {}]", options.steps, kMaxSteps);
   }
   if (!(options.tol >= 0.0)) throw_usage("minimize: tol = {}; must be >= 0", options.tol);
+  for (const auto& [key, value] : {std::pair{"ftol", options.ftol}, std::pair{"xtol", options.xtol},
+                                   std::pair{"max_time", options.max_time}}) {
+    if (!(value >= 0.0 && std::isfinite(value))) {
+      throw_usage("minimize: {} = {}; must be a finite number >= 0 (0: off)", key, value);
+    }
+  }
   if (x0.size() == 0) throw_usage("minimize: the start point has no coordinates");
   if (!x0.allFinite()) throw_usage("minimize: the start point is not finite");
 }
@@ -109,12 +107,48 @@ std::string diverged_message(std::int64_t step, double f, const Progress& progre
       step, fmt_value(f), best, fmt_value(smaller));
 }
 
+// The ftol / xtol tests after an update from (x_prev, f_prev) to (x, f); "" when neither holds.
+std::string tolerance_stop(const MinimizeOptions& o, std::int64_t step, double f_prev, double f,
+                           const Vec& x_prev, const Vec& x, StopReason& reason) {
+  if (o.ftol > 0) {
+    const double change = std::abs(f_prev - f);
+    const double bound = o.ftol * std::max({std::abs(f_prev), std::abs(f), 1.0});
+    if (change <= bound) {
+      reason = StopReason::ftol;
+      return fmt::format("stopped at step {}: f changed by {} <= ftol * max(|f|, 1) = {}", step,
+                         fmt_value(change), fmt_value(bound));
+    }
+  }
+  if (o.xtol > 0) {
+    const double moved = (x - x_prev).norm();
+    const double bound = o.xtol * (o.xtol + x_prev.norm());
+    if (moved <= bound) {
+      reason = StopReason::xtol;
+      return fmt::format("stopped at step {}: x moved by {} <= xtol * (xtol + |x|) = {}", step,
+                         fmt_value(moved), fmt_value(bound));
+    }
+  }
+  return {};
+}
+
+// Schedule-free rules report x, the average, not the y where gradients were taken: swap and
+// evaluate there (one more evaluation). Other rules leave x as it is.
+void report_eval_point(const Objective& objective, Optimizer& optimizer, Vec& x, double& f,
+                       Vec& grad, std::int64_t& evaluations) {
+  const Vec y = x;
+  optimizer.to_eval(std::span<double>(x.data(), static_cast<std::size_t>(x.size())));
+  if (x == y) return;
+  f = objective.value_grad(x, &grad);
+  ++evaluations;
+}
+
 }  // namespace
 
 RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Schedule* schedule,
                     const MinimizeOptions& options) {
   check_arguments(objective, x0, optimizer, options);
   if (schedule) check_schedule_length(*schedule, options.steps);
+  const auto started = std::chrono::steady_clock::now();
   const bool closure_rule = optimizer.needs_closure();
   // The driver's maximize on a rule that does not maximize itself: feed it -f and -grad, which
   // is what PyTorch's maximize does to the gradient.
@@ -126,7 +160,7 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
   Vec x = std::move(x0);
   Vec grad(x.size());
   Vec step_grad;  // -grad when negating
-  Vec x_before;   // closure rules: to notice a step that did not move
+  Vec x_before;   // closure rules: to notice a step that did not move; xtol: the last step
   std::int64_t evaluations = 0;
 
   Objective inner;  // what closure rules evaluate: counted, negated when the driver maximizes
@@ -147,7 +181,9 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
   }
 
   if (schedule) schedule->start(optimizer);
+  optimizer.to_train(std::span<double>(x.data(), static_cast<std::size_t>(x.size())));
   double f = objective.value_grad(x, &grad);
+  double f_prev = f;
   ++evaluations;
   double lr_used = optimizer.lr();
   std::int64_t step = 0;
@@ -174,16 +210,35 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
                                     fmt_value(grad_norm), fmt_value(options.tol));
       break;
     }
+    if (step > 0) {
+      if (std::string stop = tolerance_stop(options, step, f_prev, f, x_before, x, summary.reason);
+          !stop.empty()) {
+        summary.message = std::move(stop);
+        break;
+      }
+    }
     if (step == options.steps) {
       summary.reason = StopReason::max_steps;
       summary.message = fmt::format("stopped after {} steps (the budget): |grad| = {} > tol = {}",
                                     step, fmt_value(grad_norm), fmt_value(options.tol));
       break;
     }
+    if (options.max_time > 0) {
+      const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+      if (took.count() >= options.max_time) {
+        summary.reason = StopReason::time_limit;
+        summary.message =
+            fmt::format("stopped at step {} after {} s (max_time = {} s): |grad| = {} > tol = {}",
+                        step, fmt_value(took.count()), fmt_value(options.max_time),
+                        fmt_value(grad_norm), fmt_value(options.tol));
+        break;
+      }
+    }
 
     lr_used = optimizer.lr();
+    f_prev = f;
+    if (closure_rule || options.xtol > 0) x_before = x;
     if (closure_rule) {
-      x_before = x;
       if (negate) {
         step_grad = -grad;
         optimizer.step(x, -f, step_grad, inner);
@@ -191,8 +246,7 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
         optimizer.step(x, f, grad, inner);
       }
       if (const std::string failure = optimizer.failure(); !failure.empty()) {
-        summary.reason = optimizer.name() == "gd" ? StopReason::line_search_failed
-                                                  : StopReason::no_progress;
+        summary.reason = optimizer.failure_reason();
         summary.message = fmt::format("stopped at step {}: {}", step, failure);
         break;
       }
@@ -218,6 +272,11 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
   }
 
   trace.finish();
+  if (summary.reason != StopReason::diverged) {
+    report_eval_point(objective, optimizer, x, f, grad, evaluations);
+    summary.grad_norm = grad.norm();
+    progress.offer(step, x, f);
+  }
   summary.x = std::move(x);
   summary.f = f;
   summary.steps = step;

@@ -1,14 +1,41 @@
 // Plain Newton (exact Hessian, optional damping) and gradient descent with a backtracking Armijo
 // line search: the two course rules that re-evaluate the objective inside a step.
-#include "closure_rule.hpp"  // first: it silences a GCC 12 false warning in Eigen's AVX-512 code
-
+#include <Eigen/LU>
 #include <cmath>
 
-#include <Eigen/LU>
+#include "closure_rule.hpp"  // first: it silences a GCC 12 false warning in Eigen's AVX-512 code
 #include "descent/optim/second_order.hpp"
+#include "line_search.hpp"
+#include "options.hpp"
+#include "registry.hpp"
 
 namespace descent::optim {
 namespace {
+
+const detail::OptionTable<NewtonOptions>& newton_table() {
+  using O = NewtonOptions;
+  static const detail::OptionTable<O> table = {
+      detail::lr_option(&O::lr),
+      // A negative damping can make H + damping I indefinite on a convex function: refused.
+      {"damping", &O::damping, detail::kNonnegative, "solve (H + damping I) d = g"},
+      detail::maximize_option(&O::maximize),
+  };
+  return table;
+}
+
+const detail::OptionTable<ArmijoOptions>& armijo_table() {
+  using O = ArmijoOptions;
+  static const detail::OptionTable<O> table = {
+      {"lr", &O::lr, detail::kPositive, "the first step tried at every iteration"},
+      {"line_search", detail::FixedWord{"armijo"}, "backtracking (Armijo) line search"},
+      {"c1", &O::c1, detail::kOpenUnit, "sufficient decrease: f(x - t g) <= f - c1 t |g|^2"},
+      {"shrink", &O::shrink, detail::kOpenUnit, "t <- shrink t after each failed trial"},
+      {"max_backtracks", &O::max_backtracks,
+       detail::between(1, static_cast<double>(kMaxBacktracks)), "trials before the run stops"},
+      detail::maximize_option(&O::maximize),
+  };
+  return table;
+}
 
 // Newton:  solve (H + damping I) d = g;  x <- x - lr d. A (numerically) singular system is a
 // numerical outcome: x is left as it is and failure() says what to try.
@@ -16,16 +43,10 @@ class Newton final : public detail::ClosureRule {
  public:
   using ClosureRule::step;
   explicit Newton(const NewtonOptions& o) : options_(o), lr_(o.lr) {
-    detail::check_nonnegative("newton", "lr", o.lr);
-    // A negative damping can make H + damping I indefinite on a convex function: refused.
-    detail::check_nonnegative("newton", "damping", o.damping);
+    detail::check_options("newton", newton_table(), o);
   }
   std::string name() const override { return "newton"; }
-  std::string spec() const override {
-    return detail::spec_text("newton", {{"lr", spec_number(options_.lr)},
-                                        {"damping", spec_number(options_.damping)},
-                                        {"maximize", spec_bool(options_.maximize)}});
-  }
+  std::string spec() const override { return detail::spec_of("newton", newton_table(), options_); }
   bool maximize() const override { return options_.maximize; }
   bool needs_hessian() const override { return true; }
   double lr() const override { return lr_; }
@@ -86,25 +107,11 @@ class ArmijoGd final : public detail::ClosureRule {
  public:
   using ClosureRule::step;
   explicit ArmijoGd(const ArmijoOptions& o) : options_(o), lr_(o.lr) {
-    detail::check_positive("gd", "lr", o.lr);
-    if (!(o.c1 > 0.0 && o.c1 < 1.0)) throw_usage("gd: c1 = {}; must lie in (0, 1)", o.c1);
-    if (!(o.shrink > 0.0 && o.shrink < 1.0)) {
-      throw_usage("gd: shrink = {}; must lie in (0, 1)", o.shrink);
-    }
-    if (o.max_backtracks < 1 || o.max_backtracks > kMaxBacktracks) {
-      throw_usage("gd: max_backtracks = {}; must lie in [1, {}]", o.max_backtracks, kMaxBacktracks);
-    }
+    detail::check_options("gd", armijo_table(), o);
   }
   std::string name() const override { return "gd"; }
-  std::string spec() const override {
-    return detail::spec_text(
-        "gd", {{"lr", spec_number(options_.lr)},
-               {"line_search", spec_word("armijo")},
-               {"c1", spec_number(options_.c1)},
-               {"shrink", spec_number(options_.shrink)},
-               {"max_backtracks", spec_number(static_cast<double>(options_.max_backtracks))},
-               {"maximize", spec_bool(options_.maximize)}});
-  }
+  std::string spec() const override { return detail::spec_of("gd", armijo_table(), options_); }
+  StopReason failure_reason() const override { return StopReason::line_search_failed; }
   bool maximize() const override { return options_.maximize; }
   double lr() const override { return lr_; }
   void set_lr(double lr) override { lr_ = lr; }
@@ -112,16 +119,16 @@ class ArmijoGd final : public detail::ClosureRule {
   double step(Vec& x, double f, const Vec& grad, const Objective& objective) override {
     failure_.clear();
     const double sign = maximize() ? -1.0 : 1.0;
-    const double f0 = sign * f;
-    const double slope = grad.squaredNorm();  // ||g||^2, the same for -g
-    double t = lr_;
-    for (std::int64_t k = 0; k <= options_.max_backtracks; ++k, t *= options_.shrink) {
+    const auto phi = [&](double t) {  // f along -g (sign-corrected), at x - t g
       trial_ = x - (sign * t) * grad;
-      const double f_trial = evaluate(objective, trial_, nullptr);
-      if (f_trial <= f0 - options_.c1 * t * slope) {
-        x = trial_;
-        return sign * f_trial;
-      }
+      return evaluate(objective, trial_, nullptr);
+    };
+    const detail::Backtracking search{options_.c1, options_.shrink, options_.max_backtracks};
+    // ||g||^2 is the same for -g; trial_ holds the accepted point when a step is found.
+    if (const auto found =
+            detail::armijo_backtrack(phi, sign * f, grad.squaredNorm(), lr_, search)) {
+      x = trial_;
+      return sign * found->f;
     }
     failure_ = fmt::format(
         "gd: the Armijo line search found no sufficient decrease after {} backtracks from lr = {}; the gradient may "
@@ -159,5 +166,20 @@ std::unique_ptr<Optimizer> make_newton(const NewtonOptions& options) {
 std::unique_ptr<Optimizer> make_armijo_gd(const ArmijoOptions& options) {
   return std::make_unique<ArmijoGd>(options);
 }
+
+namespace detail {
+
+std::unique_ptr<Optimizer> armijo_from_spec(const Spec& spec) {
+  return make_armijo_gd(read_options(spec, armijo_table(), {}));
+}
+std::vector<OptionInfo> armijo_options() { return describe_options(armijo_table(), {}); }
+
+RuleEntry newton_rule() {
+  return {"newton", "Newton's method with the exact Hessian (optional damping)",
+          [](const Spec& spec) { return make_newton(read_options(spec, newton_table(), {})); },
+          [] { return describe_options(newton_table(), {}); }};
+}
+
+}  // namespace detail
 
 }  // namespace descent::optim

@@ -483,4 +483,25 @@ std::unique_ptr<Schedule> make_schedule(std::string_view text, double base_lr, s
   throw_usage("unknown schedule '{}'; known: {}", name, fmt::join(schedule_names(), ", "));
 }
 
+void check_schedule_length(const Schedule& schedule, std::int64_t steps,
+                           std::int64_t batches_per_epoch) {
+  const auto limit = schedule.step_limit();
+  if (!limit || steps <= *limit) return;
+  const std::string spec = schedule.spec();
+  const std::string name = spec.substr(0, spec.find('('));
+  if (batches_per_epoch <= 0) {
+    throw_usage(
+        "schedule {} ends after total_steps = {} steps, but the run may take {} steps; "
+        "set total_steps={} (or more) in the schedule, or take at most {} steps (steps={})",
+        name, *limit, steps, steps, *limit, *limit);
+  }
+  const std::int64_t fit = *limit / batches_per_epoch;
+  throw_usage(
+      "schedule {} ends after total_steps = {} steps, but training takes {} steps ({} "
+      "epochs x {} batches); set total_steps={} in the schedule{}",
+      name, *limit, steps, steps / batches_per_epoch, batches_per_epoch, steps,
+      fit > 0 ? fmt::format(", or train at most {} epochs (epochs={})", fit, fit)
+              : std::string(", or use a larger batch_size"));
+}
+
 }  // namespace descent::optim

@@ -41,6 +41,16 @@ const std::vector<std::pair<std::string, Setting>>& settings() {
       // RAdam's first steps (rho_t <= 5) are plain momentum SGD with lr: keep lr small.
       {"radam", {"radam(lr=0.0005)", 20000, "radam(lr=0.001)", "cosine(t_max=40000)", 40000}},
       {"adamax", {"adamax(lr=0.05)", 5000, "adamax(lr=0.02)", "cosine(t_max=20000)", 20000}},
+      // Lion moves every coordinate by lr: at a constant lr it ends within ~lr of the minimum.
+      {"lion", {"lion(lr=0.00002)", 60000, "lion(lr=0.003)", "cosine(t_max=20000)", 20000}},
+      // No schedule. The uniform average (r = 0) of a deterministic run converges like 1/k;
+      // r > 0 weighs late iterates more.
+      {"adamw_schedulefree",
+       {"adamw_schedulefree(lr=0.05)", 5000, "adamw_schedulefree(lr=0.005, r=2)", "constant",
+        40000}},
+      {"sgd_schedulefree",
+       {"sgd_schedulefree(lr=0.003, r=2)", 20000, "sgd_schedulefree(lr=0.001, r=4)", "constant",
+        40000}},
       {"lbfgs", {"lbfgs", 10, "lbfgs(line_search_fn=strong_wolfe)", "constant", 20}},
       {"newton", {"newton", 2, "newton", "constant", 20}},
   };
@@ -113,13 +123,16 @@ TEST(Conformance, EveryOptimizerResumesFromSavedStateBitForBit) {
     auto resumed_schedule = make_schedule(s.schedule, resumed->lr());
     // minimize() starts the schedule; to continue, drive the steps by hand from the saved count.
     resumed_schedule->set_step_count(count, *resumed);
+    // As minimize() does: gradients at the train point, the eval point reported (schedule-free).
     Vec x = half.x;
     Vec grad(2);
+    resumed->to_train(std::span<double>(x.data(), 2));
     for (std::int64_t k = 0; k < second && uninterrupted.steps > first + k; ++k) {
       const double f = p.objective.value_grad(x, &grad);
       resumed->step(x, f, grad, p.objective);
       resumed_schedule->step(*resumed);
     }
+    resumed->to_eval(std::span<double>(x.data(), 2));
     EXPECT_EQ(x, uninterrupted.x);
   }
 }

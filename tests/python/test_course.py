@@ -58,7 +58,7 @@ def test_every_optimizer_matches_the_cli_json_bit_for_bit(cli, name):
     doc = cli("minimize", "rosenbrock", "--optimizer", name, "--steps", "60")
     r = descent.minimize("rosenbrock", method=name, steps=60)
     assert r.x.tolist() == [doc["x"]["x"], doc["x"]["y"]]
-    assert r.fun == doc["f"]
+    assert r.fun == float(doc["f"])  # JSON writes a diverged f as "inf" (sgd_schedulefree's lr=1)
     assert (r.nit, r.nfev, r.reason) == (doc["steps"], doc["evaluations"], doc["reason"])
     assert r.method == doc["optimizer"]
 

@@ -19,6 +19,9 @@ enum class StopReason {
   line_search_failed,   // no acceptable step along the search direction
   stopped_by_callback,  // a callback asked to stop
   no_progress,          // the optimizer reports it cannot move (e.g. L-BFGS tolerance_change)
+  ftol,                 // f changed less than ftol (relative) over a step
+  xtol,                 // x moved less than xtol (relative) over a step
+  time_limit,           // the run took its max_time
 };
 
 std::string_view to_string(StopReason reason);

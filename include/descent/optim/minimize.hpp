@@ -1,6 +1,7 @@
-// The minimize driver: evaluate f and grad at x; stop if ||grad|| <= tol; else one optimizer step
-// (then one schedule step); repeat until `steps` updates. Returns a RunSummary (never throws for
-// numerical outcomes). Example: auto summary = minimize(objective, x0, *make_optimizer("adam"));
+// The minimize driver: evaluate f and grad at x; stop if ||grad|| <= tol (or ftol, xtol, max_time
+// say so); else one optimizer step (then one schedule step); repeat until `steps` updates. Returns
+// a RunSummary (never throws for numerical outcomes). Example: auto summary = minimize(objective,
+// x0, *make_optimizer("adam"));
 #pragma once
 
 #include <cstddef>
@@ -31,6 +32,15 @@ inline constexpr std::int64_t kMaxSteps = 1'000'000'000'000'000;
 struct MinimizeOptions {
   std::int64_t steps = 1000;  // optimizer updates at most, in [0, kMaxSteps]
   double tol = 1e-8;          // stop when ||grad||_2 <= tol (checked before each update and at the end)
+  // After each update from x_k to x_{k+1} (0: off; each in [0, inf)):
+  //   ftol: stop (reason ftol) when |f_k - f_{k+1}| <= ftol * max(|f_k|, |f_{k+1}|, 1) (scipy's
+  //         L-BFGS-B test, on the absolute change);
+  //   xtol: stop (reason xtol) when ||x_{k+1} - x_k||_2 <= xtol * (xtol + ||x_k||_2).
+  double ftol = 0.0;
+  double xtol = 0.0;
+  // Stop (reason time_limit) before an update once the run has taken this many seconds of wall
+  // time (0: no limit). The only option whose outcome depends on the machine's speed.
+  double max_time = 0.0;
   bool maximize = false;      // ascend: best = highest f (first-order rules see -grad, as PyTorch)
   bool trace = false;         // record every point in RunSummary::trace
   // With trace: keep at most about this many points (0: all). Past it the trace keeps every

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "descent/core/run_summary.hpp"
 #include "descent/core/types.hpp"
 
 namespace descent::optim {
@@ -70,6 +71,34 @@ class Optimizer {
   // Non-empty after a step that could not proceed (a singular Newton system, a failed line
   // search): a sentence for people. The driver stops with that message.
   virtual std::string failure() const { return {}; }
+  // Why the driver stops after a failure(): line_search_failed for a line search that found no
+  // acceptable step, no_progress (the default) for anything else.
+  virtual StopReason failure_reason() const { return StopReason::no_progress; }
+
+  // Schedule-free rules take gradients at one point (y) and report another (x, the average),
+  // as their authors' optimizer.eval() / optimizer.train(). to_eval writes x into params and
+  // keeps y in the state; to_train puts y back, bit for bit. Both do nothing for other rules,
+  // before the first step, and when already in that mode. Drivers call to_train before taking
+  // gradients and to_eval before evaluating, reporting or saving params.
+  virtual void to_eval(std::span<double> /*params*/) {}
+  virtual void to_eval(std::span<float> /*params*/) {}
+  virtual void to_train(std::span<double> /*params*/) {}
+  virtual void to_train(std::span<float> /*params*/) {}
+};
+
+// One option of a rule as `descent optimizers` lists it.
+struct OptionInfo {
+  std::string key;
+  std::string default_value;  // as written in a spec
+  std::string range;          // "[0, 1)", ">= 0", "none or strong_wolfe", ...
+  std::string doc;
+};
+
+// One rule of the registry: its name, a line about it, and its options.
+struct OptimizerInfo {
+  std::string name;
+  std::string summary;
+  std::vector<OptionInfo> options;
 };
 
 // Builds an optimizer from a spec such as "adam(lr=0.01, betas=[0.9, 0.99])". Throws
@@ -79,5 +108,8 @@ std::unique_ptr<Optimizer> make_optimizer(std::string_view spec);
 
 // The names make_optimizer knows, in a stable order.
 std::vector<std::string> optimizer_names();
+
+// Every rule of the registry with its options, defaults and ranges (optimizer_names() order).
+std::vector<OptimizerInfo> optimizer_catalog();
 
 }  // namespace descent::optim

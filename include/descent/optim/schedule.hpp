@@ -49,6 +49,13 @@ class Schedule {
 std::unique_ptr<Schedule> make_schedule(std::string_view spec, double base_lr,
                                         std::int64_t run_steps = 0);
 
+// A schedule with an end (onecycle's total_steps) must last the whole run: PyTorch's OneCycleLR
+// raises when stepped past it, and drivers say so before the first step instead. steps: the
+// optimizer steps the run may take; batches_per_epoch > 0 words the advice for training (epochs
+// x batches). Throws descent::Error (bad_usage) with the numbers to change.
+void check_schedule_length(const Schedule& schedule, std::int64_t steps,
+                           std::int64_t batches_per_epoch = 0);
+
 // The names make_schedule knows.
 std::vector<std::string> schedule_names();
 
