@@ -4,8 +4,9 @@
 #include <cmath>
 #include <type_traits>
 
-#include "elementwise.hpp"
+#include "bias_correction.hpp"
 #include "descent/optim/first_order.hpp"
+#include "elementwise.hpp"
 
 namespace descent::optim {
 namespace {
@@ -56,9 +57,8 @@ class Adam final : public detail::Elementwise<Adam> {
 
   template <typename T>
   void update(T* __restrict params, const T* __restrict grad, Index n, std::array<T*, 3> slots) {
-    const auto t = static_cast<double>(step_);
-    const double step_size = lr_ / (1.0 - std::pow(options_.beta1, t));
-    const double bc2_sqrt = std::sqrt(1.0 - std::pow(options_.beta2, t));
+    const double step_size = lr_ / bias_correction1_(options_.beta1, step_);
+    const double bc2_sqrt = std::sqrt(bias_correction2_(options_.beta2, step_));
     const bool decoupled = options_.decoupled_weight_decay;
     const T sign = options_.maximize ? T(-1) : T(1);
     const T wd = decoupled ? T(0) : static_cast<T>(options_.weight_decay);
@@ -104,6 +104,7 @@ class Adam final : public detail::Elementwise<Adam> {
  private:
   AdamOptions options_;
   std::string name_;
+  detail::BiasCorrection bias_correction1_, bias_correction2_;
 };
 
 // NAdam (PyTorch >= 2.0):  mu_t = b1 (1 - 0.5 * 0.96^(t psi)),  P_t = mu_1 ... mu_t
@@ -288,7 +289,7 @@ class Adamax final : public detail::Elementwise<Adamax> {
 
   template <typename T>
   void update(T* __restrict params, const T* __restrict grad, Index n, std::array<T*, 3> slots) {
-    const double clr = lr_ / (1.0 - std::pow(options_.beta1, static_cast<double>(step_)));
+    const double clr = lr_ / bias_correction1_(options_.beta1, step_);
     const T sign = options_.maximize ? T(-1) : T(1);
     const T wd = static_cast<T>(options_.weight_decay);
     const T b1 = static_cast<T>(options_.beta1);
@@ -313,6 +314,7 @@ class Adamax final : public detail::Elementwise<Adamax> {
 
  private:
   AdamaxOptions options_;
+  detail::BiasCorrection bias_correction1_;
 };
 
 }  // namespace
