@@ -2,8 +2,9 @@
 //   * the floor: a plain one-pass OpenMP loop doing the same arithmetic (BM_<Rule>_floor);
 //   * PyTorch's foreach step (bench/torch_optim.py via /usr/bin/python3; skipped when absent or
 //     when DESCENT_BENCH_NO_TORCH is set), reported with manual time (BM_<Rule>_torch);
-// and the minimize driver's overhead: Adam on the compiled 2-D Rosenbrock formula, against a
-// hand-written loop calling the same compiled program (ns per step).
+// and the minimize driver's cost: Adam on the compiled 2-D Rosenbrock formula (interpreted and
+// native), against a hand-written loop calling the same compiled program and against the
+// issue's baseline, objective, gradient and Adam inline in one loop (ns per step).
 // Counter ns_per_param (or ns_per_step) is what to compare; bytes_per_second is memory traffic.
 #include <benchmark/benchmark.h>
 #include <omp.h>
@@ -26,7 +27,7 @@ namespace {
 
 using descent::Index;
 
-constexpr double kDriverLr = 1e-6;
+constexpr double kDriverLr = 1e-7;  // keeps Adam off the minimum for 1e7 steps
 constexpr double kLr = 1e-3, kBeta1 = 0.9, kBeta2 = 0.999, kEps = 1e-8, kMu = 0.9, kAlpha = 0.99;
 
 struct Arrays {
@@ -146,12 +147,24 @@ std::map<std::pair<std::string, Index>, double> torch_ns_per_param(const std::ve
 // Driver overhead: Adam on the compiled 2-D Rosenbrock formula, steps per iteration = range(0).
 const char* kRosenbrock = "(1 - x)^2 + 100*(y - x^2)^2";
 
+// state.range(1): 1 = the formula compiled to native code (jit), 0 = interpreted.
+descent::optim::Objective rosenbrock_objective(bool jit) {
+  return descent::optim::formula_objective(
+      kRosenbrock, {"x", "y"}, false, jit ? descent::optim::Jit::on : descent::optim::Jit::off);
+}
+
+void set_step_counter(benchmark::State& state, std::int64_t steps) {
+  state.counters["ns_per_step"] = benchmark::Counter(
+      static_cast<double>(steps) * 1e-9,
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
 void BM_driver_adam_rosenbrock(benchmark::State& state) {
   const auto steps = state.range(0);
-  const auto objective = descent::optim::formula_objective(kRosenbrock, {"x", "y"}, false);
-  // lr 1e-6 keeps Adam far from the minimum for all 1e6 steps (with lr 1e-3 it lands exactly on
-  // (1, 1) after ~22000 steps and the run stops converged).
-  auto optimizer = descent::optim::make_optimizer("adam(lr=1e-6)");
+  const auto objective = rosenbrock_objective(state.range(1) != 0);
+  // lr 1e-7 keeps Adam far from the minimum for all 1e7 steps (with lr 1e-3 it lands exactly on
+  // (1, 1) after ~22000 steps and the run stops converged; then v decays into subnormals).
+  auto optimizer = descent::optim::make_optimizer("adam(lr=1e-7)");
   descent::Vec x0(2);
   x0 << -1.2, 1.0;
   for (auto _ : state) {
@@ -161,15 +174,14 @@ void BM_driver_adam_rosenbrock(benchmark::State& state) {
     benchmark::DoNotOptimize(summary.x.data());
     if (summary.steps != steps) state.SkipWithError("the run stopped early");
   }
-  state.counters["ns_per_step"] = benchmark::Counter(
-      static_cast<double>(steps) * 1e-9,
-      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  set_step_counter(state, steps);
 }
 
-// The baseline: the same compiled program and Adam arithmetic, hand-inlined, no driver.
+// The same compiled program and Adam arithmetic, hand-inlined, no driver.
 void BM_hand_adam_rosenbrock(benchmark::State& state) {
   const auto steps = state.range(0);
   auto program = descent::symbolic::compile_formula(kRosenbrock, {"x", "y"});
+  if (state.range(1) != 0 && !program.jit()) state.SkipWithError("built without libgccjit");
   for (auto _ : state) {
     double x[2] = {-1.2, 1.0}, g[2], m[2] = {0, 0}, v[2] = {0, 0};
     double f = 0;
@@ -186,9 +198,33 @@ void BM_hand_adam_rosenbrock(benchmark::State& state) {
     benchmark::DoNotOptimize(f);
     benchmark::DoNotOptimize(x);
   }
-  state.counters["ns_per_step"] = benchmark::Counter(
-      static_cast<double>(steps) * 1e-9,
-      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  set_step_counter(state, steps);
+}
+
+// The baseline of the issue: objective, gradient and Adam inline in one loop, bias corrections
+// by std::pow every step as torch computes them (bench/minimize_loop_hand.cpp as a process).
+void BM_hand_inline_adam_rosenbrock(benchmark::State& state) {
+  const auto steps = state.range(0);
+  for (auto _ : state) {
+    double x[2] = {-1.2, 1.0}, g[2], m[2] = {0, 0}, v[2] = {0, 0};
+    double f = 0;
+    for (std::int64_t t = 1; t <= steps; ++t) {
+      const double p = 1 - x[0], q = x[1] - x[0] * x[0];
+      f = p * p + 100 * q * q;
+      g[0] = -2 * p - 400 * x[0] * q;
+      g[1] = 200 * q;
+      const double step = kDriverLr / (1 - std::pow(kBeta1, static_cast<double>(t)));
+      const double bc2 = std::sqrt(1 - std::pow(kBeta2, static_cast<double>(t)));
+      for (int i = 0; i < 2; ++i) {
+        m[i] = m[i] * kBeta1 + (1 - kBeta1) * g[i];
+        v[i] = v[i] * kBeta2 + (1 - kBeta2) * g[i] * g[i];
+        x[i] = x[i] - step * (m[i] / (std::sqrt(v[i]) / bc2 + kEps));
+      }
+    }
+    benchmark::DoNotOptimize(f);
+    benchmark::DoNotOptimize(x);
+  }
+  set_step_counter(state, steps);
 }
 
 }  // namespace
@@ -214,10 +250,17 @@ int main(int argc, char** argv) {
       }
     }
   }
-  benchmark::RegisterBenchmark("BM_driver_adam_rosenbrock", BM_driver_adam_rosenbrock)
-      ->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
-  benchmark::RegisterBenchmark("BM_hand_adam_rosenbrock", BM_hand_adam_rosenbrock)
-      ->Arg(1'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+  // Steps 1e6 and 1e7; interpreted (0) and native (1) formula. CPU time: one thread each.
+  using Bench = void (*)(benchmark::State&);
+  for (auto [name, bench] :
+       {std::pair<const char*, Bench>{"BM_driver_adam_rosenbrock", BM_driver_adam_rosenbrock},
+        std::pair<const char*, Bench>{"BM_hand_adam_rosenbrock", BM_hand_adam_rosenbrock}}) {
+    benchmark::RegisterBenchmark(name, bench)
+        ->ArgsProduct({{1'000'000, 10'000'000}, {0, 1}})
+        ->Unit(benchmark::kMillisecond);
+  }
+  benchmark::RegisterBenchmark("BM_hand_inline_adam_rosenbrock", BM_hand_inline_adam_rosenbrock)
+      ->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kMillisecond);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <type_traits>
 
+#include "bias_correction.hpp"
 #include "descent/optim/first_order.hpp"
 #include "elementwise.hpp"
 #include "options.hpp"
@@ -101,54 +102,69 @@ class Adam final : public detail::Elementwise<Adam> {
 
   template <typename T>
   void update(T* __restrict params, const T* __restrict grad, Index n, std::array<T*, 3> slots) {
-    const auto t = static_cast<double>(step_);
-    const double step_size = lr_ / (1.0 - std::pow(options_.beta1, t));
-    const double bc2_sqrt = std::sqrt(1.0 - std::pow(options_.beta2, t));
+    const double step_size = lr_ / bias_correction1_(options_.beta1, step_);
+    const double bc2_sqrt = std::sqrt(bias_correction2_(options_.beta2, step_));
     const bool decoupled = options_.decoupled_weight_decay;
-    const T sign = options_.maximize ? T(-1) : T(1);
-    const T wd = decoupled ? T(0) : static_cast<T>(options_.weight_decay);
-    const T shrink = static_cast<T>(decoupled ? 1.0 - lr_ * options_.weight_decay : 1.0);
-    const T b1 = static_cast<T>(options_.beta1);
-    const T one_minus_b1 = static_cast<T>(1.0 - options_.beta1);
-    const T b2 = static_cast<T>(options_.beta2);
-    const T one_minus_b2 = static_cast<T>(1.0 - options_.beta2);
-    const T bc2 = static_cast<T>(bc2_sqrt);
-    const T eps = static_cast<T>(options_.eps);
-    const T neg_step = static_cast<T>(-step_size);
-    const bool amsgrad = options_.amsgrad;
-    T* __restrict exp_avg = slots[0];
-    T* __restrict exp_avg_sq = slots[1];
-    T* __restrict max_sq = slots[2];
+    const Constants<T> c{
+        .sign = options_.maximize ? T(-1) : T(1),
+        .wd = decoupled ? T(0) : static_cast<T>(options_.weight_decay),
+        .shrink = static_cast<T>(decoupled ? 1.0 - lr_ * options_.weight_decay : 1.0),
+        .b1 = static_cast<T>(options_.beta1),
+        .one_minus_b1 = static_cast<T>(1.0 - options_.beta1),
+        .b2 = static_cast<T>(options_.beta2),
+        .one_minus_b2 = static_cast<T>(1.0 - options_.beta2),
+        .bc2 = static_cast<T>(bc2_sqrt),
+        .eps = static_cast<T>(options_.eps),
+        .neg_step = static_cast<T>(-step_size)};
     // The amsgrad test is hoisted out of the loop (as a template flag) so that the plain Adam
-    // loop has no conditional store and vectorizes.
-    auto body = [&]<bool kAmsgrad>(std::bool_constant<kAmsgrad>, Index begin, Index end) {
-#pragma omp simd
-      for (Index i = begin; i < end; ++i) {
-        const T x = params[i] * shrink;
-        const T g = sign * grad[i] + wd * x;
-        const T m = exp_avg[i] * b1 + one_minus_b1 * g;
-        T v = exp_avg_sq[i] * b2 + one_minus_b2 * g * g;
-        exp_avg[i] = m;
-        exp_avg_sq[i] = v;
-        if constexpr (kAmsgrad) {
-          v = std::max(max_sq[i], v);
-          max_sq[i] = v;
-        }
-        params[i] = x + neg_step * (m / (std::sqrt(v) / bc2 + eps));
+    // loop has no conditional store and vectorizes. Short arrays (minimize's few coordinates)
+    // call the kernel directly: through for_chunks' closure it reloads every constant per step.
+    const bool amsgrad = options_.amsgrad;
+    const auto run = [&](Index begin, Index end) {
+      if (amsgrad) {
+        kernel<true>(params, grad, slots, begin, end, c);
+      } else {
+        kernel<false>(params, grad, slots, begin, end, c);
       }
     };
-    detail::for_chunks(n, [&](Index begin, Index end) {
-      if (amsgrad) {
-        body(std::true_type{}, begin, end);
-      } else {
-        body(std::false_type{}, begin, end);
-      }
-    });
+    if (n < detail::kParallelMin) {
+      run(0, n);
+    } else {
+      detail::for_chunks(n, run);
+    }
   }
 
  private:
+  template <typename T>
+  struct Constants {
+    T sign, wd, shrink, b1, one_minus_b1, b2, one_minus_b2, bc2, eps, neg_step;
+  };
+
+  template <bool kAmsgrad, typename T>
+  static void kernel(T* __restrict params, const T* __restrict grad, std::array<T*, 3> slots,
+                     Index begin, Index end, const Constants<T>& c) {
+    T* __restrict exp_avg = slots[0];
+    T* __restrict exp_avg_sq = slots[1];
+    T* __restrict max_sq = slots[2];
+#pragma omp simd
+    for (Index i = begin; i < end; ++i) {
+      const T x = params[i] * c.shrink;
+      const T g = c.sign * grad[i] + c.wd * x;
+      const T m = exp_avg[i] * c.b1 + c.one_minus_b1 * g;
+      T v = exp_avg_sq[i] * c.b2 + c.one_minus_b2 * g * g;
+      exp_avg[i] = m;
+      exp_avg_sq[i] = v;
+      if constexpr (kAmsgrad) {
+        v = std::max(max_sq[i], v);
+        max_sq[i] = v;
+      }
+      params[i] = x + c.neg_step * (m / (std::sqrt(v) / c.bc2 + c.eps));
+    }
+  }
+
   AdamOptions options_;
   std::string name_;
+  detail::BiasCorrection bias_correction1_, bias_correction2_;
 };
 
 // NAdam (PyTorch >= 2.0):  mu_t = b1 (1 - 0.5 * 0.96^(t psi)),  P_t = mu_1 ... mu_t
@@ -300,7 +316,7 @@ class Adamax final : public detail::Elementwise<Adamax> {
 
   template <typename T>
   void update(T* __restrict params, const T* __restrict grad, Index n, std::array<T*, 3> slots) {
-    const double clr = lr_ / (1.0 - std::pow(options_.beta1, static_cast<double>(step_)));
+    const double clr = lr_ / bias_correction1_(options_.beta1, step_);
     const T sign = options_.maximize ? T(-1) : T(1);
     const T wd = static_cast<T>(options_.weight_decay);
     const T b1 = static_cast<T>(options_.beta1);
@@ -325,6 +341,7 @@ class Adamax final : public detail::Elementwise<Adamax> {
 
  private:
   AdamaxOptions options_;
+  detail::BiasCorrection bias_correction1_;
 };
 
 }  // namespace

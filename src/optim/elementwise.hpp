@@ -302,6 +302,12 @@ class Elementwise : public Optimizer {
                   grad.size());
     }
     const auto n = static_cast<Index>(params.size());
+    if (size_ == n && kind_ == kind_of<T>()) {  // every step after the first: buffers are sized
+      ++step_;
+      static_cast<Rule*>(this)->template update<T>(
+          params.data(), grad.data(), n, {slots[0].data(), slots[1].data(), slots[2].data()});
+      return;
+    }
     if (size_ < 0) {
       size_ = n;
       kind_ = kind_of<T>();

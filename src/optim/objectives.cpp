@@ -36,8 +36,9 @@ Objective formula_objective(std::string_view formula, const std::vector<std::str
                 "native code (jit=on) needs libgccjit; this descent was built without it "
                 "(use jit=off, or rebuild with libgccjit-12-dev installed)");
   }
-  if (jit == Jit::automatic && Program::jit_available() &&
-      jit_pays(program->instruction_count(), evaluations)) {
+  // jit_pays first: jit_available() loads libgccjit (milliseconds), which a short run never needs.
+  if (jit == Jit::automatic && jit_pays(program->instruction_count(), evaluations) &&
+      Program::jit_available()) {
     try {
       program->jit();
     } catch (const Error&) {
