@@ -9,6 +9,7 @@
 #include "descent/core/spec.hpp"
 #include "descent/optim/first_order.hpp"
 #include "descent/optim/second_order.hpp"
+#include "lbfgsb_model.hpp"
 
 namespace descent::optim {
 namespace {
@@ -176,7 +177,7 @@ std::unique_ptr<Optimizer> make_lbfgs_from(const Spec& spec) {
 
 std::vector<std::string> optimizer_names() {
   return {"gd",    "sgd",   "momentum", "adagrad", "rmsprop", "adadelta", "adam",
-          "adamw", "nadam", "radam",    "adamax",  "lbfgs",   "newton"};
+          "adamw", "nadam", "radam",    "adamax",  "lbfgs",   "newton", "lbfgsb"};
 }
 
 std::unique_ptr<Optimizer> make_optimizer(std::string_view text) {
@@ -189,6 +190,7 @@ std::unique_ptr<Optimizer> make_optimizer(std::string_view text) {
   }
   if (name == "adagrad" || name == "rmsprop" || name == "adadelta") return make_adaptive(spec);
   if (name == "lbfgs") return make_lbfgs_from(spec);
+  if (name == "lbfgsb") return detail::lbfgsb_from_spec(spec);
   if (name == "newton") {
     spec.check_keys({"lr", "damping", "maximize"});
     return make_newton({.lr = spec.number("lr", 1.0),

@@ -43,6 +43,7 @@ const std::vector<std::pair<std::string, Setting>>& settings() {
       {"adamax", {"adamax(lr=0.05)", 5000, "adamax(lr=0.02)", "cosine(t_max=20000)", 20000}},
       {"lbfgs", {"lbfgs", 10, "lbfgs(line_search_fn=strong_wolfe)", "constant", 20}},
       {"newton", {"newton", 2, "newton", "constant", 20}},
+      {"lbfgsb", {"lbfgsb(pgtol=1e-10)", 50, "lbfgsb(pgtol=1e-10, factr=10)", "constant", 200}},
   };
   return all;
 }
