@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -144,6 +145,42 @@ std::vector<NamedRange> parse_ranges(std::string_view text, std::string_view fla
     ranges.push_back({name, lo, hi});
   }
   return ranges;
+}
+
+namespace {
+
+double parse_bound(const std::string& text, std::string_view what) {
+  if (text == "inf" || text == "+inf") return std::numeric_limits<double>::infinity();
+  if (text == "-inf") return -std::numeric_limits<double>::infinity();
+  return parse_number(text, what);
+}
+
+}  // namespace
+
+std::vector<NamedRange> parse_bounds(std::string_view text, std::string_view flag) {
+  std::vector<NamedRange> bounds;
+  const auto items = split_items(text);
+  if (items.empty()) throw_usage("{}: expected name=lo:hi pairs such as x=0:1,y=-inf:2", flag);
+  for (const auto& item : items) {
+    auto [name, value] = split_assignment(item, flag, "x=0:1,y=-inf:2");
+    for (const auto& b : bounds) {
+      if (b.name == name) throw_usage("{}: variable '{}' is given twice", flag, name);
+    }
+    const auto colon = value.find(':');
+    if (colon == std::string::npos) {
+      throw_usage("{}: '{}' must be lo:hi, e.g. {}=0:1 (inf and -inf for no bound)", flag, item, name);
+    }
+    const std::string what = fmt::format("{} {}", flag, name);
+    const double lo = parse_bound(value.substr(0, colon), what);
+    const double hi = parse_bound(value.substr(colon + 1), what);
+    if (!(lo <= hi) || lo == std::numeric_limits<double>::infinity() ||
+        hi == -std::numeric_limits<double>::infinity()) {
+      throw_usage("{}: {} bounds {}:{} leave no room; lo must be <= hi (and lo < inf, hi > -inf)",
+                  flag, name, lo, hi);
+    }
+    bounds.push_back({name, lo, hi});
+  }
+  return bounds;
 }
 
 }  // namespace descent::cli

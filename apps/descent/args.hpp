@@ -26,6 +26,9 @@ struct NamedRange {
 std::vector<NamedValue> parse_point(std::string_view text, std::string_view flag = "--at");
 // "x=-2:2,y=-1:3"; lo < hi required.
 std::vector<NamedRange> parse_ranges(std::string_view text, std::string_view flag = "--range");
+// "x=0:1, y=-inf:2" for --bounds: lo <= hi, either may be -inf/inf (also written "+inf");
+// NaN and an empty interval are refused naming the variable.
+std::vector<NamedRange> parse_bounds(std::string_view text, std::string_view flag = "--bounds");
 // Finite number from text or throws bad_usage mentioning `what`.
 double parse_number(std::string_view text, std::string_view what);
 

@@ -1,5 +1,5 @@
 // `descent minimize EXPR --at x=1,y=1 [--optimizer SPEC] [--schedule SPEC] [--steps N] [--tol T]
-// [--ftol F] [--xtol X] [--max-time SECONDS]
+// [--ftol F] [--xtol X] [--max-time SECONDS] [--bounds 'x=0:1, y=-inf:2']
 // [--maximize] [--trace] [--jit auto|on|off] [--json]`: runs the optim module's minimize driver on
 // a formula or a built-in problem (`descent minimize rosenbrock`) and prints a step table or one
 // JSON document.
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "args.hpp"
@@ -20,9 +21,11 @@
 #include "descent/io/output_path.hpp"
 #include "descent/plot/race.hpp"
 #include "descent/plot/render.hpp"
+#include "descent/optim/curvature.hpp"
 #include "descent/optim/minimize.hpp"
 #include "descent/optim/objectives.hpp"
 #include "descent/optim/problems.hpp"
+#include "descent/symbolic/differentiate.hpp"
 #include "descent/symbolic/formula.hpp"
 #include "output.hpp"
 
@@ -53,6 +56,7 @@ struct MinimizeArgs {
   bool json = false;
   std::string plot;  // --plot FILE: the paths and convergence picture (plot module)
   std::string jit = "auto";  // native code for the formula: auto, on, off
+  std::string bounds;        // --bounds x=0:1,y=-inf:2 (variables not named: no bound)
 };
 
 // What to minimize: the formula, its variables in --at's order, and the start.
@@ -93,6 +97,56 @@ Task make_task(const MinimizeArgs& a) {
   return task;
 }
 
+// --bounds over the task's variables; a start outside the box is projected onto it, with a note.
+optim::Bounds make_bounds(const std::string& text, Task& task) {
+  if (text.empty()) return {};
+  optim::Bounds box = optim::unbounded(static_cast<Index>(task.variables.size()));
+  for (const NamedRange& b : parse_bounds(text)) {
+    const auto it = std::find(task.variables.begin(), task.variables.end(), b.name);
+    if (it == task.variables.end()) {
+      throw_usage("--bounds: '{}' is not a variable of the problem (its variables: {})", b.name,
+                  fmt::join(task.variables, ", "));
+    }
+    const auto i = static_cast<Index>(it - task.variables.begin());
+    box.lower[i] = b.lo;
+    box.upper[i] = b.hi;
+  }
+  if (!optim::inside(box, task.start)) {
+    Vec projected = task.start;
+    optim::project(box, projected);
+    for (std::size_t i = 0; i < task.variables.size(); ++i) {
+      const auto k = static_cast<Index>(i);
+      if (projected[k] == task.start[k]) continue;
+      std::cerr << fmt::format("descent: note: the start {} = {} lies outside --bounds; starting "
+                               "from {} = {}\n",
+                               task.variables[i], fmt_num(task.start[k]), task.variables[i],
+                               fmt_num(projected[k]));
+    }
+    task.start = projected;
+  }
+  return box;
+}
+
+// gd(lr=auto): lr = 1 / lambda_max at the start (optim/curvature.hpp), said in a note.
+void resolve_auto_lr(Task& task) {
+  if (task.optimizer.find("auto") == std::string::npos) return;
+  const bool exact = task.variables.size() <= symbolic::kMaxHessianVariables;
+  const auto resolved = optim::resolve_auto_lr(
+      task.optimizer, optim::formula_objective(task.formula, task.variables, exact), task.start);
+  if (resolved.note.empty()) return;
+  std::cerr << "descent: note: " << resolved.note << '\n';
+  task.optimizer = resolved.spec;
+}
+
+nlohmann::json bounds_json(const std::vector<std::string>& names, const optim::Bounds& box) {
+  nlohmann::json out = nlohmann::json::object();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto k = static_cast<Index>(i);
+    out[names[i]] = nlohmann::json::array({json_num(box.lower[k]), json_num(box.upper[k])});
+  }
+  return out;
+}
+
 nlohmann::json point_json(const std::vector<std::string>& names, const Vec& x) {
   nlohmann::json out = nlohmann::json::object();
   for (std::size_t i = 0; i < names.size(); ++i) out[names[i]] = json_num(x[static_cast<Index>(i)]);
@@ -109,7 +163,7 @@ std::vector<std::string> row_cells(const TracePoint& p) {
 }
 
 void print_json(const Task& task, const optim::Optimizer& optimizer,
-                const optim::Schedule& schedule, const RunSummary& s) {
+                const optim::Schedule& schedule, const RunSummary& s, const optim::Bounds& box) {
   nlohmann::json doc{{"expression", task.formula},
                      {"variables", task.variables},
                      {"optimizer", optimizer.spec()},
@@ -126,6 +180,7 @@ void print_json(const Task& task, const optim::Optimizer& optimizer,
                       {{"x", point_json(task.variables, s.best_x)},
                        {"f", json_num(s.best_f)},
                        {"step", s.best_step}}}};
+  if (!box.empty()) doc["bounds"] = bounds_json(task.variables, box);
   if (!s.trace.empty()) {
     doc["trace"] = nlohmann::json::array();
     for (const auto& p : s.trace) {
@@ -172,7 +227,8 @@ void print_human(const Task& task, const optim::Optimizer& optimizer,
 }
 
 int run_minimize(const MinimizeArgs& a) {
-  const Task task = make_task(a);
+  Task task = make_task(a);
+  const optim::Bounds box = make_bounds(a.bounds, task);
   if (a.trace && task.steps > kMaxTraceSteps) {
     throw_usage(
         "--trace prints every step, at most {} steps (got --steps {}); --plot draws "
@@ -181,6 +237,7 @@ int run_minimize(const MinimizeArgs& a) {
   }
   if (!a.plot.empty()) plot::format_from_path(a.plot);  // a bad extension fails before the run
   io::check_output_path({"--plot", a.plot}, {});
+  resolve_auto_lr(task);
   auto optimizer = optim::make_optimizer(task.optimizer);
   auto schedule = optim::make_schedule(a.schedule, optimizer->lr(), task.steps);
   const optim::Jit jit = a.jit == "on" ? optim::Jit::on
@@ -205,7 +262,8 @@ int run_minimize(const MinimizeArgs& a) {
                                  .max_time = a.max_time,
                                  .maximize = a.maximize,
                                  .trace = a.trace || !a.plot.empty(),
-                                 .trace_limit = a.trace ? 0 : plot::kPathPoints};
+                                 .trace_limit = a.trace ? 0 : plot::kPathPoints,
+                                 .bounds = box};
   if (!a.json) {
     options.on_step = [&](const optim::StepInfo& info) {
       if (info.step < 10 || info.step % stride == 0) {
@@ -230,7 +288,7 @@ int run_minimize(const MinimizeArgs& a) {
   }
 
   if (a.json) {
-    print_json(task, *optimizer, *schedule, summary);
+    print_json(task, *optimizer, *schedule, summary, box);
   } else {
     if (rows.empty() || rows.back().step != summary.steps) {
       const double lr = summary.trace.empty() ? optimizer->lr() : summary.trace.back().lr;
@@ -266,6 +324,9 @@ RunFn setup(CLI::App& sub) {
                  "stop before the next step once the run has taken this many seconds (default 0: "
                  "no limit); exit 0, reason time_limit")
       ->check(number_in(0, INFINITY));
+  sub.add_option("--bounds", a->bounds,
+                 "box constraints, e.g. 'x=0:1, y=-inf:2' (every step is projected onto the box; "
+                 "|grad| is the projected gradient's; lbfgsb uses them in its model)");
   sub.add_flag("--maximize", a->maximize, "ascend instead");
   sub.add_flag("--trace", a->trace, "include every step in the JSON output");
   sub.add_flag("--json", a->json, "print one JSON document");

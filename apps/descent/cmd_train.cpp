@@ -10,9 +10,11 @@
 
 #include "args.hpp"
 #include "command.hpp"
+#include "curvature_output.hpp"
 #include "descent/core/error.hpp"
 #include "descent/io/output_path.hpp"
 #include "descent/ml/checkpoint.hpp"
+#include "descent/ml/curvature.hpp"
 #include "descent/ml/trainer.hpp"
 #include "descent/parallel/world.hpp"
 #include "descent/plot/render.hpp"
@@ -33,6 +35,7 @@ struct TrainArgs {
   bool json = false;
   std::string plot;  // --plot FILE: loss and accuracy per epoch (plot module)
   std::string allreduce = "exact";  // several processes: exact or fast
+  bool curvature = false;  // --curvature: top Hessian eigenvalues of the final training loss
   // Which flags were given (a resume takes the others from its checkpoint).
   CLI::Option* model_flag = nullptr;
   CLI::Option* optimizer_flag = nullptr;
@@ -221,6 +224,10 @@ int run_train(TrainArgs& a) {
   const ml::TrainResult result = ml::train(data, opts, callbacks);
   if (progress) std::cerr << "\r\033[K" << std::flush;
   if (!lead) return result.reason == StopReason::diverged ? 3 : 0;
+  std::optional<optim::Curvature> curvature;
+  if (a.curvature && result.reason != StopReason::stopped_by_callback) {
+    curvature = ml::training_curvature(data, result.final_state);
+  }
   std::optional<Error> plot_error;
   if (!a.plot.empty()) {
     plot_error = try_write([&] {
@@ -230,9 +237,16 @@ int run_train(TrainArgs& a) {
   }
 
   if (a.json) {
-    std::cout << to_json(a, result, combiner.get()).dump(2) << '\n';
+    nlohmann::json doc = to_json(a, result, combiner.get());
+    if (curvature) doc["curvature"] = curvature_json(*curvature);
+    std::cout << doc.dump(2) << '\n';
   } else {
     print_human(a, result);
+    if (curvature) {
+      std::cout << "\ncurvature of the training loss at the final parameters (Lanczos on central "
+                   "differences of the full-batch gradient):\n";
+      print_curvature(std::cout, *curvature);
+    }
   }
   // Precedence: the signal's status, then a write error's, then divergence.
   const int interrupted =
@@ -290,6 +304,9 @@ RunFn setup(CLI::App& sub) {
       ->check(CLI::IsMember({"exact", "fast"}))
       ->capture_default_str();
   sub.add_flag("--json", a->json, "print one JSON document");
+  sub.add_flag("--curvature", a->curvature,
+               "after training: the top 3 Hessian eigenvalues of the training loss (Lanczos) and "
+               "the largest stable gd step 2 / lambda_max");
   sub.add_option("--plot", a->plot, "also draw loss and accuracy per epoch to FILE (.svg, .png, .pdf)");
 
   return [a]() { return run_train(*a); };

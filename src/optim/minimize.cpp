@@ -61,6 +61,7 @@ void check_arguments(const Objective& objective, const Vec& x0, const Optimizer&
   }
   if (x0.size() == 0) throw_usage("minimize: the start point has no coordinates");
   if (!x0.allFinite()) throw_usage("minimize: the start point is not finite");
+  if (!options.bounds.empty()) check_bounds(options.bounds, x0.size());
 }
 
 // RunSummary::trace under MinimizeOptions::trace_limit: every `stride`-th step, the stride
@@ -158,6 +159,8 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
   Progress progress;
   progress.ascend = options.maximize || optimizer.maximize();
   Vec x = std::move(x0);
+  const Bounds* box = options.bounds.empty() ? nullptr : &options.bounds;
+  if (box) project(*box, x);
   Vec grad(x.size());
   Vec step_grad;  // -grad when negating
   Vec x_before;   // closure rules: to notice a step that did not move; xtol: the last step
@@ -165,6 +168,7 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
 
   Objective inner;  // what closure rules evaluate: counted, negated when the driver maximizes
   if (closure_rule) {
+    inner.bounds = box;
     inner.value_grad = [&](const Vec& p, Vec* g) {
       ++evaluations;
       const double value = objective.value_grad(p, g);
@@ -189,7 +193,8 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
   std::int64_t step = 0;
   TraceRecorder trace(summary.trace, options.trace_limit);
   for (;;) {
-    const double grad_norm = grad.norm();
+    const double grad_norm =
+        box ? projected_grad_norm(*box, x, grad, progress.ascend) : grad.norm();
     progress.offer(step, x, f);
     if (options.trace) trace.add({step, x, f, grad_norm, lr_used});
     summary.grad_norm = grad_norm;
@@ -245,6 +250,7 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
       } else {
         optimizer.step(x, f, grad, inner);
       }
+      if (box) project(*box, x);  // before the no-progress test below
       if (const std::string failure = optimizer.failure(); !failure.empty()) {
         summary.reason = optimizer.failure_reason();
         summary.message = fmt::format("stopped at step {}: {}", step, failure);
@@ -265,6 +271,7 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
       optimizer.step(std::span<double>(x.data(), static_cast<std::size_t>(x.size())),
                      std::span<const double>(grad.data(), static_cast<std::size_t>(x.size())));
     }
+    if (box) project(*box, x);
     if (schedule) schedule->step(optimizer);
     ++step;
     f = objective.value_grad(x, &grad);

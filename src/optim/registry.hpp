@@ -23,7 +23,7 @@ struct RuleEntry {
 #define DESCENT_OPTIMIZER_RULES(X)                                                        \
   X(gd)                                                                                   \
   X(sgd) X(momentum) X(adagrad) X(rmsprop) X(adadelta) X(adam) X(adamw) X(nadam) X(radam) \
-      X(adamax) X(lion) X(adamw_schedulefree) X(sgd_schedulefree) X(lbfgs) X(newton)
+      X(adamax) X(lion) X(adamw_schedulefree) X(sgd_schedulefree) X(lbfgs) X(lbfgsb) X(newton)
 
 #define DESCENT_DECLARE_RULE(name) RuleEntry name##_rule();
 DESCENT_OPTIMIZER_RULES(DESCENT_DECLARE_RULE)

@@ -53,6 +53,7 @@ const std::vector<std::pair<std::string, Setting>>& settings() {
         40000}},
       {"lbfgs", {"lbfgs", 10, "lbfgs(line_search_fn=strong_wolfe)", "constant", 20}},
       {"newton", {"newton", 2, "newton", "constant", 20}},
+      {"lbfgsb", {"lbfgsb(pgtol=1e-10)", 50, "lbfgsb(pgtol=1e-10, factr=10)", "constant", 200}},
   };
   return all;
 }

@@ -10,6 +10,7 @@
 
 #include "descent/core/run_summary.hpp"
 #include "descent/core/types.hpp"
+#include "descent/optim/bounds.hpp"
 #include "descent/optim/optimizer.hpp"
 #include "descent/optim/schedule.hpp"
 
@@ -48,11 +49,17 @@ struct MinimizeOptions {
   std::size_t trace_limit = 0;
   // Called at step 0 and after every update; return false to stop (reason stopped_by_callback).
   std::function<bool(const StepInfo&)> on_step = {};
+  // Box constraints (empty: none). The start is projected onto the box, every step is followed
+  // by a projection (projected gradient), lbfgsb takes them into its model, and the stopping
+  // test and grad_norm use the projected gradient (bounds.hpp). Checked: bad_usage for a bound
+  // that is NaN, lower > upper, or a size other than x0's.
+  Bounds bounds = {};
 };
 
 // Runs `optimizer` (and `schedule`, may be null; started here) from x0. The optimizer keeps its
 // state, so a second call continues; call optimizer.reset() to start afresh.
-// A gradient-only objective is enough for first-order rules; newton needs objective.hessian
+// With options.bounds, StepInfo::grad_norm and RunSummary::grad_norm are the projected
+// gradient's norm. A gradient-only objective is enough for first-order rules; newton needs objective.hessian
 // (throws bad_usage if it is empty).
 RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer,
                     Schedule* schedule = nullptr, const MinimizeOptions& options = {});

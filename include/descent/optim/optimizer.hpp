@@ -16,11 +16,16 @@
 
 namespace descent::optim {
 
+struct Bounds;  // descent/optim/bounds.hpp
+
 // An objective for rules that re-evaluate f. value_grad returns f(x) and, when grad != nullptr,
 // writes the gradient into *grad (already sized like x). hessian is optional (Newton needs it).
 struct Objective {
   std::function<double(const Vec& x, Vec* grad)> value_grad;
   std::function<void(const Vec& x, Mat& hessian)> hessian;  // may be empty
+  // The box of a bounded run (MinimizeOptions::bounds), set by the driver for rules that
+  // handle bounds themselves (lbfgsb); null when unbounded.
+  const Bounds* bounds = nullptr;
 };
 
 class Optimizer {
