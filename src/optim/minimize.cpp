@@ -61,7 +61,14 @@ void check_arguments(const Objective& objective, const Vec& x0, const Optimizer&
   }
   if (x0.size() == 0) throw_usage("minimize: the start point has no coordinates");
   if (!x0.allFinite()) throw_usage("minimize: the start point is not finite");
-  if (!options.bounds.empty()) check_bounds(options.bounds, x0.size());
+  if (!options.bounds.empty()) {
+    check_bounds(options.bounds, x0.size());
+    if (!optimizer.supports_bounds()) {
+      throw_usage("{} does not take bounds (it reports an average of points the box never sees); "
+                  "use adamw, sgd or lbfgsb with --bounds",
+                  optimizer.name());
+    }
+  }
 }
 
 // RunSummary::trace under MinimizeOptions::trace_limit: every `stride`-th step, the stride
@@ -281,7 +288,7 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
   trace.finish();
   if (summary.reason != StopReason::diverged) {
     report_eval_point(objective, optimizer, x, f, grad, evaluations);
-    summary.grad_norm = grad.norm();
+    summary.grad_norm = box ? projected_grad_norm(*box, x, grad, progress.ascend) : grad.norm();
     progress.offer(step, x, f);
   }
   summary.x = std::move(x);

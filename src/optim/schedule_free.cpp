@@ -57,6 +57,7 @@ class ScheduleFree : public detail::Elementwise<Rule> {
   AveragingState extra_;
 
   std::optional<double> momentum() const override { return std::nullopt; }
+  bool supports_bounds() const override { return false; }
   void to_eval(std::span<double> params) override { swap(params, true); }
   void to_eval(std::span<float> params) override { swap(params, true); }
   void to_train(std::span<double> params) override { swap(params, false); }

@@ -65,6 +65,7 @@ TEST(Bounds, EveryOptimizerStaysInTheBoxAndConvergesToTheBoundaryMinimum) {
   MinimizeOptions options{.steps = 20000, .tol = 1e-6, .trace = true, .trace_limit = 200};
   options.bounds = {vec2(0.5, -1), vec2(2, 1)};
   for (const std::string& name : optimizer_names()) {
+    if (!make_optimizer(name)->supports_bounds()) continue;  // BoundsTest.ScheduleFree...
     const std::string spec = name == "gd" || name == "sgd" ? name + "(lr=0.1)"
                              : name == "momentum"          ? "momentum(lr=0.05)"
                              : name == "lbfgs"             ? "lbfgs(line_search_fn=strong_wolfe)"
@@ -77,6 +78,22 @@ TEST(Bounds, EveryOptimizerStaysInTheBoxAndConvergesToTheBoundaryMinimum) {
     for (const auto& p : s.trace) ASSERT_TRUE(inside(options.bounds, p.x)) << spec;
     EXPECT_NEAR(s.x[0], 0.5, 1e-12) << spec;
     EXPECT_NEAR(s.x[1], 0.0, 1e-3) << spec << ": " << s.message;
+  }
+}
+
+TEST(Bounds, ScheduleFreeRulesRefuseBoundsWithABadUsageError) {
+  const Problem& bowl = *find_problem("bowl");
+  MinimizeOptions options{.steps = 10};
+  options.bounds = {vec2(0.5, -1), vec2(2, 1)};
+  for (const char* spec : {"adamw_schedulefree", "sgd_schedulefree"}) {
+    auto optimizer = make_optimizer(spec);
+    try {
+      minimize(bowl.objective, bowl.start, *optimizer, nullptr, options);
+      ADD_FAILURE() << spec << " took bounds";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::bad_usage) << spec;
+      EXPECT_NE(std::string(e.what()).find("does not take bounds"), std::string::npos) << e.what();
+    }
   }
 }
 

@@ -89,6 +89,9 @@ class Optimizer {
   virtual void to_eval(std::span<float> /*params*/) {}
   virtual void to_train(std::span<double> /*params*/) {}
   virtual void to_train(std::span<float> /*params*/) {}
+  // False for rules whose reported point is not the iterate the driver projects (schedule-free:
+  // x averages z, which a projection of y never reaches); minimize refuses bounds with them.
+  virtual bool supports_bounds() const { return true; }
 };
 
 // One option of a rule as `descent optimizers` lists it.
