@@ -8,8 +8,9 @@
 set -euo pipefail
 mode=${1:-run}
 packages=(build-essential cmake ninja-build pkg-config libeigen3-dev libcli11-dev nlohmann-json3-dev
-          libfmt-dev zlib1g-dev libcairo2-dev libgtest-dev libgmock-dev libbenchmark-dev
-          libgccjit-12-dev pybind11-dev python3-dev python3-numpy openmpi-bin libopenmpi-dev)
+          libfmt-dev zlib1g-dev libdeflate-dev libcairo2-dev libgtest-dev libgmock-dev
+          libbenchmark-dev libgccjit-12-dev pybind11-dev python3-dev python3-numpy openmpi-bin
+          libopenmpi-dev)
 if [ "$mode" = test ] || [ "$mode" = reference ]; then
   packages+=(clang-14 libclang-rt-14-dev libomp-14-dev python3-pytest python3-scipy)
 fi

@@ -5,6 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef DESCENT_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 
 #include <atomic>
 #include <cerrno>
@@ -13,7 +16,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "descent/core/error.hpp"
@@ -173,13 +178,12 @@ bool is_gzip(std::string_view bytes) {
          static_cast<unsigned char>(bytes[1]) == 0x8b;
 }
 
-std::string gunzip(std::span<const unsigned char> bytes, std::uint64_t max_bytes) {
-  z_stream stream{};
-  // 15 + 32: a zlib or gzip header, detected automatically.
-  if (inflateInit2(&stream, 15 + 32) != Z_OK)
-    throw Error(ErrorCode::internal, "zlib: inflateInit failed");
-  // A single gzip member ends with its uncompressed size mod 2^32: a good first guess (capped
-  // at deflate's best ratio, ~1032:1, so a corrupt trailer cannot ask for gigabytes).
+namespace {
+
+// Output bytes for `bytes` of gzip input: a single gzip member ends with its uncompressed size
+// mod 2^32, a good first guess (capped at deflate's best ratio, ~1032:1, so that a corrupt
+// trailer cannot ask for gigabytes).
+std::size_t inflated_size_guess(std::span<const unsigned char> bytes) {
   std::size_t guess = bytes.size() * 4;
   if (bytes.size() >= 18 && bytes[0] == 0x1f && bytes[1] == 0x8b) {
     const std::size_t n = bytes.size();
@@ -187,10 +191,23 @@ std::string gunzip(std::span<const unsigned char> bytes, std::uint64_t max_bytes
                               (static_cast<std::size_t>(bytes[n - 1]) << 24);
     if (isize <= bytes.size() * 1032) guess = isize + 64;  // + room to see the stream end
   }
+  return std::max<std::size_t>(guess, 1024);
+}
+
+[[noreturn]] void throw_bomb(std::uint64_t max_bytes) {
+  throw_input("gzip data inflates to more than the limit of {}", format_size(max_bytes));
+}
+
+// zlib, streaming: gzip or zlib data. Every error message comes from here.
+std::string gunzip_zlib(std::span<const unsigned char> bytes, std::uint64_t max_bytes) {
+  z_stream stream{};
+  // 15 + 32: a zlib or gzip header, detected automatically.
+  if (inflateInit2(&stream, 15 + 32) != Z_OK)
+    throw Error(ErrorCode::internal, "zlib: inflateInit failed");
   // The output may pass max_bytes by one byte: that byte tells a bomb from a file at the limit.
   std::string out;
   const std::size_t cap = max_bytes < out.max_size() ? max_bytes + 1 : out.max_size();
-  out.resize(std::min(std::max<std::size_t>(guess, 1024), cap));
+  out.resize(std::min(inflated_size_guess(bytes), cap));
   stream.next_in = const_cast<Bytef*>(bytes.data());  // zlib's API is not const-correct
   stream.avail_in = static_cast<uInt>(bytes.size());
   std::size_t produced = 0;
@@ -199,7 +216,7 @@ std::string gunzip(std::span<const unsigned char> bytes, std::uint64_t max_bytes
     if (produced == out.size()) {
       if (out.size() >= cap) {
         inflateEnd(&stream);
-        throw_input("gzip data inflates to more than the limit of {}", format_size(max_bytes));
+        throw_bomb(max_bytes);
       }
       out.resize(std::min(out.size() * 2, cap));
     }
@@ -225,6 +242,50 @@ std::string gunzip(std::span<const unsigned char> bytes, std::uint64_t max_bytes
   inflateEnd(&stream);
   out.resize(produced);
   return out;
+}
+
+#ifdef DESCENT_HAVE_LIBDEFLATE
+// libdeflate, whole buffers: gzip members one after another into one output. nullopt when the
+// data is not plain well-formed gzip (zlib then inflates it or names the fault).
+std::optional<std::string> gunzip_libdeflate(std::span<const unsigned char> bytes,
+                                             std::uint64_t max_bytes) {
+  std::unique_ptr<libdeflate_decompressor, void (*)(libdeflate_decompressor*)> inflater(
+      libdeflate_alloc_decompressor(), libdeflate_free_decompressor);
+  if (!inflater) return std::nullopt;
+  std::string out;
+  // As zlib's: one byte past max_bytes tells a bomb from a file at the limit.
+  const std::size_t cap = max_bytes < out.max_size() ? max_bytes + 1 : out.max_size();
+  out.resize(std::min(inflated_size_guess(bytes), cap));
+  std::size_t read = 0, produced = 0;
+  while (read < bytes.size()) {
+    std::size_t in = 0, made = 0;
+    const libdeflate_result result =
+        libdeflate_gzip_decompress_ex(inflater.get(), bytes.data() + read, bytes.size() - read,
+                                      out.data() + produced, out.size() - produced, &in, &made);
+    if (result == LIBDEFLATE_INSUFFICIENT_SPACE) {  // inflate this member again, with more room
+      if (out.size() >= cap) throw_bomb(max_bytes);
+      out.resize(std::min(out.size() * 2, cap));
+      continue;
+    }
+    if (result != LIBDEFLATE_SUCCESS) return std::nullopt;
+    read += in;
+    produced += made;
+  }
+  if (produced > max_bytes) throw_bomb(max_bytes);
+  out.resize(produced);
+  return out;
+}
+#endif
+
+}  // namespace
+
+std::string gunzip(std::span<const unsigned char> bytes, std::uint64_t max_bytes) {
+#ifdef DESCENT_HAVE_LIBDEFLATE
+  if (bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b) {
+    if (auto out = gunzip_libdeflate(bytes, max_bytes)) return std::move(*out);
+  }
+#endif
+  return gunzip_zlib(bytes, max_bytes);
 }
 
 std::string gunzip(std::string_view bytes, std::uint64_t max_bytes) {

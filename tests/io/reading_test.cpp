@@ -67,6 +67,36 @@ TEST(Gunzip, ABombIsCappedAtTheLimit) {
   EXPECT_EQ(gunzip(bomb, 1 << 20).size(), std::size_t{1} << 20);  // exactly at the limit
 }
 
+// gunzip inflates gzip with libdeflate when descent is built with it, and hands anything that
+// is not well-formed gzip to zlib, which inflates it or names the fault: the same results and
+// messages either way.
+TEST(Gunzip, TruncatedDataIsNamedTruncated) {
+  const std::string packed = gzip(std::string(100000, 'x') + std::string(100000, 'y'));
+  const std::string message = error_of([&] { gunzip(packed.substr(0, packed.size() - 5)); });
+  EXPECT_TRUE(contains(message, "corrupt gzip data: truncated")) << message;
+}
+
+TEST(Gunzip, MembersThatFitAloneButNotTogetherAreABomb) {
+  const std::string two = gzip(std::string(3000, 'a')) + gzip(std::string(3000, 'b'));
+  const std::string message = error_of([&] { gunzip(two, 4096); });
+  EXPECT_TRUE(contains(message, "inflates to more than the limit of 4 KiB")) << message;
+  EXPECT_EQ(gunzip(two, 6000), std::string(3000, 'a') + std::string(3000, 'b'));
+}
+
+TEST(Gunzip, ABombWhoseTrailerClaimsAFewBytesIsStillStoppedAtTheLimit) {
+  std::string bomb = gzip(std::string(1 << 20, 'a'));
+  bomb.replace(bomb.size() - 4, 4, std::string("\x0a\0\0\0", 4));  // ISIZE = 10
+  const std::string message = error_of([&] { gunzip(bomb, 65536); });
+  EXPECT_TRUE(contains(message, "inflates to more than the limit of 64 KiB")) << message;
+}
+
+TEST(Gunzip, AWrongSizeInTheTrailerIsCorruptData) {
+  std::string packed = gzip(std::string(5000, 'z'));
+  packed[packed.size() - 4] ^= 0x01;
+  const std::string message = error_of([&] { gunzip(packed); });
+  EXPECT_TRUE(contains(message, "corrupt gzip data")) << message;
+}
+
 TEST(Xxh64, MatchesTheReferenceVectors) {  // xxhsum -H1
   EXPECT_EQ(xxh64(""), 0xef46db3751d8e999ULL);
   EXPECT_EQ(xxh64("a"), 0xd24ec4f1a98c6e5bULL);
