@@ -81,14 +81,12 @@ void Tape<S>::for_each_touched(F&& f) {
   if (logging_) {
     for (std::size_t k = 0; k < logged_; ++k) f(log_[k]);
   } else if (logged_ > 0) {
-    // A range much wider than its terms: from now on log the indices instead (this scan, at
+    // A tape much longer than the terms: from now on log the indices instead (this scan, at
     // most the tape's length, happens once per recording).
-    if (hi_ - lo_ > 4 * logged_ + 4096) logging_ = true;
-    for (std::size_t i = lo_; i <= hi_; ++i) f(static_cast<std::uint32_t>(i));
+    if (size_ > 4 * logged_ + 64) logging_ = true;
+    for (std::size_t i = 1; i < size_; ++i) f(static_cast<std::uint32_t>(i));
   }
   logged_ = 0;
-  lo_ = std::numeric_limits<std::uint32_t>::max();
-  hi_ = 0;
 }
 
 template <class S>
@@ -170,8 +168,6 @@ void Tape<S>::backward(std::uint32_t stop) {
   // Everything above `stop` is zero again; the accumulator's terms are part of the output.
   dirty_ = std::max(dirty_, std::size_t{stop} + 1);
   logged_ = 0;
-  lo_ = std::numeric_limits<std::uint32_t>::max();
-  hi_ = 0;
   open_ = 0;
 }
 

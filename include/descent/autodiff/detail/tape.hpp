@@ -24,7 +24,8 @@ namespace descent::autodiff {
 // sum of the terms' partials is the accumulator's own row of the Jacobian, so a function that
 // returns its accumulator needs no statement for it at all, and the reverse sweep starts from
 // those adjoints. An accumulator used any other way is closed first: its nonzero adjoints
-// (found through a log of the indices it touched) become one statement.
+// become one statement (found by a scan of the tape, or, once a scan came out much longer than
+// the terms accumulated, through a log of the indices touched).
 //
 // Storage is address space reserved once for the largest tape that 32-bit indices allow; the
 // system commits zero pages when they are first written, so a small tape costs little memory and
@@ -105,17 +106,10 @@ class Tape {
     }
     S* adj = adjoints_;
     std::uint32_t* log = log_;
-    std::uint32_t lo = lo_;
-    std::uint32_t hi = hi_;
     const bool logging = logging_;
     auto put = [&](std::uint32_t i, const S& p) {
       adj[i] += p;
-      if (logging) {
-        log[n] = i;
-      } else {
-        lo = std::min(lo, i);
-        hi = std::max(hi, i);
-      }
+      if (logging) log[n] = i;
       ++n;
     };
     TwoTerms<S> first;
@@ -128,8 +122,6 @@ class Tape {
     if (second.count > 0) put(second.i0, second.p0);
     if (second.count > 1) put(second.i1, second.p1);
     logged_ = n;
-    lo_ = lo;
-    hi_ = hi;
   }
   // The statement that stands for the accumulator `token`: the open one is recorded (and
   // closed) now. 0 when it holds no variable.
@@ -181,11 +173,9 @@ class Tape {
   std::uint32_t* index_ = nullptr;  // arguments [0, args_) are recorded
   S* partial_ = nullptr;
   S* adjoints_ = nullptr;  // zero except [0, dirty_) and the logged indices
-  // The indices the open accumulator touched: the range [lo_, hi_] (until a close finds it
-  // sparse; from then on in this recording, listed in log_[0, logged_)).
+  // The indices the open accumulator touched: any below size_ (until a close finds that range
+  // much wider than the terms; from then on in this recording, listed in log_[0, logged_)).
   std::uint32_t* log_ = nullptr;
-  std::uint32_t lo_ = std::numeric_limits<std::uint32_t>::max();
-  std::uint32_t hi_ = 0;
   bool logging_ = false;
   std::size_t size_ = 0;  // statements
   std::size_t args_ = 0;
