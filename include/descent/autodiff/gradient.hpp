@@ -186,11 +186,11 @@ double value_gradient_hvp(F&& f, const Vec& x, const Vec& v, Vec& hv, Vec* grad 
   autodiff::backward(tape, y, static_cast<std::uint32_t>(x.size()));
   hv.resize(x.size());
   if (grad) grad->resize(x.size());
-  for (Index i = 0; i < x.size(); ++i) {
-    const Dual& adj = tape.adjoint(static_cast<std::uint32_t>(i + 1));
+  tape.take_adjoints(1, static_cast<std::size_t>(x.size()), [&](std::size_t k, const Dual& adj) {
+    const auto i = static_cast<Index>(k);
     hv[i] = adj.d;
     if (grad) (*grad)[i] = adj.v;
-  }
+  });
   return y.value().v;
 }
 
