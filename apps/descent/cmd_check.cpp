@@ -69,7 +69,10 @@ Gradients three_gradients(const std::string& text, const std::vector<std::string
   // Autodiff records the tree evaluation of the same expression on its tape.
   const auto generic = [&](const auto& v) {
     using T = std::decay_t<decltype(v[0])>;
-    return symbolic::evaluate<T>(expr, vars, std::span<const T>(&v[0], vars.size()));
+    std::vector<T> values;  // autodiff's inputs are made on the spot: not a contiguous array
+    values.reserve(vars.size());
+    for (std::size_t i = 0; i < vars.size(); ++i) values.push_back(v[static_cast<Index>(i)]);
+    return symbolic::evaluate<T>(expr, vars, std::span<const T>(values));
   };
   autodiff::value_and_gradient(generic, x, g.autodiff);
 

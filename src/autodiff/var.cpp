@@ -1,11 +1,13 @@
 // The tapes for gradients (double) and Hessian-vector products (Dual), compiled once here: their
 // storage (reserved address space) and the reverse sweep (kept out of line so that its code does
 // not depend on the caller's).
-#include "descent/autodiff/var.hpp"
-
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <new>
+
+#include "descent/autodiff/detail/tape.hpp"
+#include "descent/core/error.hpp"
 
 namespace descent::autodiff {
 namespace {
@@ -15,11 +17,13 @@ constexpr std::size_t kMinStatements = std::size_t{1} << 16;
 
 std::size_t page_rounded(std::size_t bytes) { return (bytes + kPage - 1) / kPage * kPage; }
 
-// Bytes of address space for a tape of `statements` statements and as many arguments, each of
-// the three arrays starting on a page.
+// Bytes of address space for a tape of `statements` statements and as many arguments and
+// accumulated terms, each of the five arrays (ends, indices, log; partials, adjoints) starting on
+// a page.
 template <class S>
 std::size_t reserved_bytes(std::size_t statements) {
-  return 2 * page_rounded(statements * sizeof(std::uint32_t)) + page_rounded(statements * sizeof(S));
+  return 3 * page_rounded(statements * sizeof(std::uint32_t)) +
+         2 * page_rounded(statements * sizeof(S));
 }
 
 // Reserves address space that the system backs with zero pages as it is first written (no
@@ -44,9 +48,12 @@ Tape<S>::Tape(std::size_t max_statements) {
   if (base == nullptr) throw std::bad_alloc();
   auto* bytes = static_cast<unsigned char*>(base);
   const std::size_t index_bytes = page_rounded(statements * sizeof(std::uint32_t));
+  const std::size_t scalar_bytes = page_rounded(statements * sizeof(S));
   end_ = reinterpret_cast<std::uint32_t*>(bytes);
   index_ = reinterpret_cast<std::uint32_t*>(bytes + index_bytes);
-  partial_ = reinterpret_cast<S*>(bytes + 2 * index_bytes);
+  log_ = reinterpret_cast<std::uint32_t*>(bytes + 2 * index_bytes);
+  partial_ = reinterpret_cast<S*>(bytes + 3 * index_bytes);
+  adjoints_ = reinterpret_cast<S*>(bytes + 3 * index_bytes + scalar_bytes);
   max_statements_ = statements;
   max_args_ = statements;
   clear();
@@ -69,26 +76,99 @@ void Tape<S>::full() const {
 }
 
 template <class S>
-void Tape<S>::backward(std::uint32_t output, const S& seed, std::uint32_t stop) {
-  // Adjoints from dirty_ on are zero: new ones are, and the sweep zeroes each statement's
-  // adjoint when it reads it. That leaves the inputs (and the null statement) to zero here,
-  // instead of a pass over all of them.
-  if (adjoints_.size() < size_) adjoints_.resize(size_, S(0.0));
-  S* adj = adjoints_.data();
-  std::fill(adj, adj + std::min(dirty_, adjoints_.size()), S(0.0));
-  dirty_ = std::size_t{std::max(output, stop)} + 1;
-  if (output == 0) return;  // a constant output: every derivative is zero
-  adj[output] = seed;
+template <class F>
+void Tape<S>::for_each_touched(F&& f) {
+  if (logging_) {
+    for (std::size_t k = 0; k < logged_; ++k) f(log_[k]);
+  } else if (logged_ > 0) {
+    // A tape much longer than the terms: from now on log the indices instead (this scan, at
+    // most the tape's length, happens once per recording).
+    if (size_ > 4 * logged_ + 64) logging_ = true;
+    for (std::size_t i = 1; i < size_; ++i) f(static_cast<std::uint32_t>(i));
+  }
+  logged_ = 0;
+}
+
+template <class S>
+void Tape<S>::clear() {
+  // The adjoints are zero again: the sweep and take_adjoints zero what they pass, this the rest.
+  std::fill(adjoints_, adjoints_ + dirty_, S(0.0));
+  for_each_touched([&](std::uint32_t i) { adjoints_[i] = S(0.0); });
+  logging_ = false;
+  dirty_ = 0;
+  sweep_floor_ = 0;
+  open_ = 0;
+  closed_.assign(1, 0);
+  end_[0] = 0;
+  size_ = 1;
+  args_ = 0;
+  overflowed_ = false;
+}
+
+template <class S>
+std::uint32_t Tape<S>::open() {
+  drop_open();
+  open_ = static_cast<std::uint32_t>(closed_.size());
+  closed_.push_back(0);
+  return open_;
+}
+
+template <class S>
+std::uint32_t Tape<S>::close(std::uint32_t token) {
+  if (token != open_) {
+    if (token >= closed_.size()) {
+      throw Error(ErrorCode::internal, "autodiff: a variable used outside its derivative call");
+    }
+    return closed_[token];
+  }
+  // At most one argument per accumulated term.
+  const std::size_t s = size_;
+  const std::size_t n = args_;
+  const bool fits = logged_ <= max_args_ - n && s < max_statements_;
+  std::size_t m = 0;
+  for_each_touched([&](std::uint32_t i) {
+    const S p = adjoints_[i];
+    adjoints_[i] = S(0.0);
+    if (i == 0 || detail::is_zero(p) || !fits) return;
+    index_[n + m] = i;
+    partial_[n + m] = p;
+    ++m;
+  });
+  open_ = 0;
+  std::uint32_t statement = 0;
+  if (!fits) {
+    overflowed_ = true;
+  } else if (m > 0) {
+    statement = finish(s, n + m);
+  }
+  closed_[token] = statement;
+  return statement;
+}
+
+template <class S>
+void Tape<S>::drop_open() {
+  for_each_touched([&](std::uint32_t i) { adjoints_[i] = S(0.0); });
+  if (open_ != 0) closed_[open_] = 0;
+  open_ = 0;
+}
+
+template <class S>
+void Tape<S>::backward(std::uint32_t stop) {
+  DESCENT_ASSERT(stop >= sweep_floor_);
+  S* adj = adjoints_;
   const std::uint32_t* end = end_;
   const std::uint32_t* index = index_;
   const S* partial = partial_;
-  for (std::uint32_t i = output; i > stop; --i) {
+  for (std::size_t i = size_ - 1; i > stop; --i) {
     const S g = adj[i];
     adj[i] = S(0.0);
     const std::uint32_t last = end[i];
     for (std::uint32_t k = end[i - 1]; k < last; ++k) adj[index[k]] += partial[k] * g;
   }
-  dirty_ = std::size_t{stop} + 1;
+  // Everything above `stop` is zero again; the accumulator's terms are part of the output.
+  dirty_ = std::max(dirty_, std::size_t{stop} + 1);
+  logged_ = 0;
+  open_ = 0;
 }
 
 template class Tape<double>;

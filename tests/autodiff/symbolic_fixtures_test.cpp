@@ -38,7 +38,8 @@ TEST(SymbolicFixtures, GradientAndHessianMatchSympy) {
     const Vec x = Eigen::Map<const Vec>(point.data(), static_cast<Index>(point.size()));
     auto f = [&](const auto& v) {
       using T = std::decay_t<decltype(v[0])>;
-      return symbolic::evaluate<T>(expr, vars, std::span<const T>(v.begin(), v.end()));
+      const std::vector<T> values(v.begin(), v.end());
+      return symbolic::evaluate<T>(expr, vars, std::span<const T>(values));
     };
     Vec grad;
     const double value = value_and_gradient(f, x, grad);

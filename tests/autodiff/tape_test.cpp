@@ -1,13 +1,13 @@
 // The tape itself: limits (a full tape is an error, never a silent wrap of 32-bit indices),
-// merged repeated arguments, the null tape outside derivative calls, reuse after errors.
-#include "descent/autodiff/var.hpp"
-
+// values that record nothing, statements, the null tape outside derivative calls, reuse after
+// errors.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdint>
 
 #include "descent/autodiff/gradient.hpp"
+#include "descent/autodiff/var.hpp"
 #include "descent/core/error.hpp"
 
 namespace descent::autodiff {
@@ -27,22 +27,35 @@ class UseTape {
   Tape<double>* previous_;
 };
 
+// The reverse sweep from y down to the inputs (stop: the last input's index), then d y / d x_i.
+double swept(Tape<double>& tape, const Var& y, std::uint32_t stop, std::uint32_t input) {
+  backward(tape, y, stop);
+  double adjoint = 0.0;
+  tape.take_adjoints(1, stop, [&](std::size_t k, double a) {
+    if (k + 1 == input) adjoint = a;
+  });
+  return adjoint;
+}
+
 TEST(Tape, AFullTapeIsAnErrorInsteadOfWrappingIndices) {
   Tape<double> tape(64);
   UseTape use(tape);
-  const Var x = Var::make(0.5, tape.push_input());
-  Var y = x;
-  for (int i = 0; i < 100; ++i) y = y * 1.5 + x;  // statements past the limit record nothing
+  const std::uint32_t first = tape.push_inputs(3);
+  const Var x = Var::make(0.5, first);
+  const Var y = Var::make(0.25, first + 1);
+  const Var z = Var::make(2.0, first + 2);
+  Var w = x;
+  // Four distinct terms each: statements past the limit record nothing.
+  for (int i = 0; i < 100; ++i) w = w * x + y * z;
   EXPECT_LE(tape.size(), 64u);
   EXPECT_LE(tape.arguments(), 64u);
   EXPECT_THROW(tape.check(), Error);  // what every derivative function calls before sweeping
   // Cleared, the same tape records again.
   tape.clear();
   EXPECT_NO_THROW(tape.check());
-  const Var z = Var::make(2.0, tape.push_input());
-  const Var w = z * z * 3.0;
-  tape.backward(w.index(), 1.0, z.index());
-  EXPECT_EQ(tape.adjoint(z.index()), 12.0);
+  const Var v = Var::make(2.0, tape.push_input());
+  const Var f = v * v * 3.0;
+  EXPECT_EQ(swept(tape, f, v.index(), v.index()), 12.0);
 }
 
 TEST(Tape, TooManyInputsThrow) {
@@ -55,23 +68,43 @@ TEST(Tape, ElementaryFunctionsOnAFullTapeAreAnErrorToo) {
   for (int kind = 0; kind < 2; ++kind) {
     Tape<double> tape(8);
     UseTape use(tape);
-    Var x = Var::make(0.5, tape.push_input());
-    for (int i = 0; i < 20; ++i) x = kind == 0 ? sin(x) : pow(x, x);
+    const std::uint32_t first = tape.push_inputs(3);
+    Var x = Var::make(0.5, first);
+    const Var y = Var::make(0.25, first + 1);
+    const Var z = Var::make(0.75, first + 2);
+    for (int i = 0; i < 20; ++i) x = kind == 0 ? sin(x * y + z) : pow(x * y, z);
     EXPECT_THROW(tape.check(), Error);
   }
 }
 
-TEST(Tape, RepeatedNeighbouringVariablesBecomeOneArgument) {
+TEST(Tape, ValuesOfAtMostTwoVariablesRecordNothing) {
   Tape<double> tape;
   UseTape use(tape);
   const Var x = Var::make(3.0, tape.push_input());
   const Var y = Var::make(5.0, tape.push_input());
+  const std::size_t before = tape.size();
+  const Var f = sin(x * x * y + y * y) / 2.0;  // terms: x, y (repeated ones summed)
+  EXPECT_EQ(tape.size(), before);
+  ASSERT_EQ(f.terms(), 2u);
+  EXPECT_EQ(f.index(0), x.index());
+  EXPECT_EQ(f.index(1), y.index());
+  const double c = std::cos(45.0 + 25.0) / 2.0;
+  EXPECT_DOUBLE_EQ(f.partial(0), c * 2.0 * 3.0 * 5.0);
+  EXPECT_DOUBLE_EQ(f.partial(1), c * (9.0 + 2.0 * 5.0));
+}
+
+TEST(Tape, ThreeVariablesRecordOneStatementWithOneArgumentEach) {
+  Tape<double> tape;
+  UseTape use(tape);
+  const std::uint32_t first = tape.push_inputs(3);
+  const Var x = Var::make(3.0, first);
+  const Var y = Var::make(5.0, first + 1);
+  const Var z = Var::make(7.0, first + 2);
   const std::size_t before = tape.arguments();
-  const Var f = x * x * y + y * y;  // arguments: x (2xy), y (x^2), y (2y) -> x, y
-  EXPECT_EQ(tape.arguments() - before, 2u);
-  tape.backward(f.index(), 1.0, y.index());
-  EXPECT_EQ(tape.adjoint(x.index()), 2.0 * 3.0 * 5.0);
-  EXPECT_EQ(tape.adjoint(y.index()), 9.0 + 2.0 * 5.0);
+  const Var f = x * y * z + x;
+  EXPECT_EQ(tape.arguments() - before, 3u);
+  EXPECT_EQ(f.terms(), 1u);
+  EXPECT_EQ(swept(tape, f, first + 2, first), 36.0);
 }
 
 TEST(Tape, ConstantSlopesInOneVariableRecordNothing) {
@@ -79,17 +112,15 @@ TEST(Tape, ConstantSlopesInOneVariableRecordNothing) {
   UseTape use(tape);
   const Var x = Var::make(0.25, tape.push_input());
   const std::size_t before = tape.size();
-  const Var y = -(1.0 - x * 4.0) / 2.0 + 3.0;  // y = 2x + 2.5: x's statement with scale 2
+  const Var y = -(1.0 - x * 4.0) / 2.0 + 3.0;  // y = 2x + 2.5: x's statement with partial 2
   EXPECT_EQ(tape.size(), before);
   EXPECT_EQ(y.index(), x.index());
-  EXPECT_EQ(y.scale(), 2.0);
+  EXPECT_EQ(y.partial(), 2.0);
   EXPECT_EQ(y.value(), 3.0);
-  // Used later, the scale multiplies every partial.
   const Var z = y * y + sin(y) + pow(y, x);
-  tape.backward(z.index(), z.scale(), x.index());
   const double dz = 2.0 * 3.0 * 2.0 + std::cos(3.0) * 2.0 +
                     (0.25 * std::pow(3.0, -0.75) * 2.0 + std::pow(3.0, 0.25) * std::log(3.0));
-  EXPECT_NEAR(tape.adjoint(x.index()), dz, 1e-14 * std::abs(dz));
+  EXPECT_NEAR(swept(tape, z, x.index(), x.index()), dz, 1e-14 * std::abs(dz));
 }
 
 TEST(Tape, ScaledOutputsAndInputsThroughEveryDerivativeFunction) {
@@ -120,31 +151,37 @@ TEST(Tape, ScaledOutputsAndInputsThroughEveryDerivativeFunction) {
 }
 
 TEST(Tape, SweepsOfOneTapeFromDifferentOutputsAreIndependent) {
-  // The sweep clears the adjoints it reads and the next one clears the inputs': nothing of
-  // one sweep shows in the next.
+  // The sweep clears the adjoints it passes and take_adjoints the inputs': nothing of one sweep
+  // shows in the next.
   Tape<double> tape;
   UseTape use(tape);
-  const Var x = Var::make(3.0, tape.push_input());
-  const Var y = x * x;                // dy/dx = 6
-  const Var z = sin(y) * y + x * y;  // dz/dx = (cos(9) * 9 + sin(9)) * 6 + 9 + 18
+  const std::uint32_t first = tape.push_inputs(3);
+  const Var x = Var::make(3.0, first);
+  const Var a = Var::make(1.0, first + 1);
+  const Var b = Var::make(2.0, first + 2);
+  const Var y = x * a * b;               // a statement: dy/dx = 2
+  const Var z = sin(y) * y + x * a * y;  // dz/dx = (cos(6) * 6 + sin(6)) * 2 + 6 + 6
   for (int round = 0; round < 2; ++round) {
-    tape.backward(z.index(), 1.0, x.index());
-    EXPECT_DOUBLE_EQ(tape.adjoint(x.index()), (std::cos(9.0) * 9.0 + std::sin(9.0)) * 6.0 + 27.0);
-    tape.backward(y.index(), 1.0, x.index());
-    EXPECT_EQ(tape.adjoint(x.index()), 6.0);
-    tape.backward(x.index(), 2.0, x.index());
-    EXPECT_EQ(tape.adjoint(x.index()), 2.0);
+    EXPECT_DOUBLE_EQ(swept(tape, z, first + 2, first),
+                     (std::cos(6.0) * 6.0 + std::sin(6.0)) * 2.0 + 12.0);
+    EXPECT_EQ(swept(tape, y, first + 2, first), 2.0);
+    EXPECT_EQ(swept(tape, x * 2.0, first + 2, first), 2.0);
   }
 }
 
 TEST(Tape, VariablesOutsideADerivativeCallAreAnError) {
-  Var escaped;
+  // (Values of one or two variables carry their terms and record nothing, so only a statement
+  // notices.)
+  Var x, y, z;
   {
     TapeSession<double> session;
-    escaped = Var::make(1.0, session.tape().push_input());
+    const std::uint32_t first = session.tape().push_inputs(3);
+    x = Var::make(1.0, first);
+    y = Var::make(2.0, first + 1);
+    z = Var::make(3.0, first + 2);
   }
-  EXPECT_THROW(static_cast<void>(Var(escaped * 2.0 + escaped)), Error);
-  EXPECT_THROW(static_cast<void>(sin(escaped)), Error);
+  EXPECT_THROW(static_cast<void>(Var(x * y + z)), Error);
+  EXPECT_THROW(static_cast<void>(pow(x * y, z)), Error);
   // Constants are fine anywhere.
   const Var c = Var(2.0) * 3.0 + Var(1.0);
   EXPECT_TRUE(c.is_constant());

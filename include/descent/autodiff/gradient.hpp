@@ -4,32 +4,82 @@
 //          Vec g = descent::autodiff::gradient(f, x);
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <utility>
 #include <vector>
 
 #include "descent/autodiff/var.hpp"
+#include "descent/core/error.hpp"
 #include "descent/core/types.hpp"
 
 namespace descent::autodiff {
 
-// What a function receives: x[i] (i of any integer type) and x.size() (an Index, like Eigen's).
+// What a function receives: x[i] (i of any integer type; a BasicVar by value, made from the
+// input's value and tape index on the spot, so the inputs take no memory of their own), x.size()
+// (an Index, like Eigen's), and begin() / end() for range-for.
 template <class T>
 class Vars {
  public:
   using value_type = T;
-  Vars(const T* data, Index size) : data_(data), size_(size) {}
-  const T& operator[](Index i) const { return data_[i]; }
+  using Scalar = typename T::Scalar;
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = T;
+    using difference_type = std::ptrdiff_t;
+    using reference = T;
+    using pointer = void;
+    iterator() = default;
+    iterator(const Vars* vars, Index i) : vars_(vars), i_(i) {}
+    T operator*() const { return (*vars_)[i_]; }
+    iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator old = *this;
+      ++i_;
+      return old;
+    }
+    bool operator==(const iterator& o) const { return i_ == o.i_; }
+
+   private:
+    const Vars* vars_ = nullptr;
+    Index i_ = 0;
+  };
+
+  // Inputs with the given values (size of them) and tape indices first, first + 1, ...
+  Vars(const Scalar* values, std::uint32_t first, Index size)
+      : values_(values), first_(first), size_(size) {}
+  T operator[](Index i) const {
+    return T::make(values_[i], first_ + static_cast<std::uint32_t>(i));
+  }
   Index size() const { return size_; }
-  const T* begin() const { return data_; }
-  const T* end() const { return data_ + size_; }
+  iterator begin() const { return iterator(this, 0); }
+  iterator end() const { return iterator(this, size_); }
 
  private:
-  const T* data_;
+  const Scalar* values_;
+  std::uint32_t first_;
   Index size_;
 };
+
+// The reverse sweep from the value y that the user's function returned, down to statement
+// `stop`: y's terms seed the adjoints, or, when y is the open accumulator, they already hold it.
+template <class S>
+void backward(Tape<S>& tape, const BasicVar<S>& y, std::uint32_t stop) {
+  if (!y.is_open_accumulator(tape)) {
+    const BasicVar<S> terms(y);  // a closed accumulator becomes its statement
+    tape.drop_open();
+    if (terms.terms() > 0) tape.seed(terms.index(0), terms.partial(0));
+    if (terms.terms() > 1) tape.seed(terms.index(1), terms.partial(1));
+  }
+  tape.backward(stop);
+}
 
 // Makes a tape the active one for BasicVar<S> in this thread for the session's lifetime. Uses the
 // thread's reusable tape, or a fresh one when that is busy (a derivative inside a derivative).
@@ -40,11 +90,9 @@ class TapeSession {
     if (!shared_busy()) {
       shared_busy() = true;
       tape_ = &shared_tape();
-      inputs_ = &shared_inputs();
     } else {
       owned_ = std::make_unique<Owned>();
       tape_ = &owned_->tape;
-      inputs_ = &owned_->inputs;
     }
     tape_->clear();
     ActiveTape<S>::tape = tape_;
@@ -58,22 +106,16 @@ class TapeSession {
 
   Tape<S>& tape() { return *tape_; }
 
-  // n new inputs with the given values; input i has tape index i + 1.
-  template <class ValueAt>
-  Vars<BasicVar<S>> inputs(Index n, ValueAt value_at) {
+  // n new inputs with the given values (which must outlive the returned Vars); input i has
+  // tape index i + 1.
+  Vars<BasicVar<S>> inputs(Index n, const S* values) {
     const std::uint32_t first = tape_->push_inputs(static_cast<std::size_t>(n));
-    inputs_->resize(static_cast<std::size_t>(n));
-    BasicVar<S>* out = inputs_->data();
-    for (Index i = 0; i < n; ++i) {
-      out[i] = BasicVar<S>::make(value_at(i), first + static_cast<std::uint32_t>(i));
-    }
-    return Vars<BasicVar<S>>(out, n);
+    return Vars<BasicVar<S>>(values, first, n);
   }
 
  private:
   struct Owned {
     Tape<S> tape;
-    std::vector<BasicVar<S>> inputs;
   };
   static bool& shared_busy() {
     static thread_local bool busy = false;
@@ -83,14 +125,9 @@ class TapeSession {
     static thread_local Tape<S> tape;
     return tape;
   }
-  static std::vector<BasicVar<S>>& shared_inputs() {
-    static thread_local std::vector<BasicVar<S>> inputs;
-    return inputs;
-  }
 
   Tape<S>* previous_;
   Tape<S>* tape_ = nullptr;
-  std::vector<BasicVar<S>>* inputs_ = nullptr;
   std::unique_ptr<Owned> owned_;
 };
 
@@ -105,13 +142,14 @@ double value(F&& f, const Vec& x) {
 template <class F>
 double value_and_gradient(F&& f, const Vec& x, Vec& grad) {
   TapeSession<double> session;
-  const auto vars = session.inputs(x.size(), [&](Index i) { return x[i]; });
+  const auto vars = session.inputs(x.size(), x.data());
   const Var y = f(vars);
   Tape<double>& tape = session.tape();
   tape.check();
-  tape.backward(y.index(), y.scale(), static_cast<std::uint32_t>(x.size()));
+  autodiff::backward(tape, y, static_cast<std::uint32_t>(x.size()));
   grad.resize(x.size());
-  for (Index i = 0; i < x.size(); ++i) grad[i] = tape.adjoint(static_cast<std::uint32_t>(i + 1));
+  tape.take_adjoints(1, static_cast<std::size_t>(x.size()),
+                     [&](std::size_t i, double a) { grad[static_cast<Index>(i)] = a; });
   return y.value();
 }
 
@@ -129,7 +167,7 @@ double derivative(F&& f, double x) {
   const Var input = Var::make(x, session.tape().push_input());
   const Var y = f(input);
   session.tape().check();
-  session.tape().backward(y.index(), y.scale(), input.index());
+  autodiff::backward(session.tape(), y, input.index());
   return session.tape().adjoint(input.index());
 }
 
@@ -139,18 +177,20 @@ template <class F>
 double value_gradient_hvp(F&& f, const Vec& x, const Vec& v, Vec& hv, Vec* grad = nullptr) {
   DESCENT_ASSERT(v.size() == x.size());
   TapeSession<Dual> session;
-  const auto vars = session.inputs(x.size(), [&](Index i) { return Dual(x[i], v[i]); });
+  std::vector<Dual> values(static_cast<std::size_t>(x.size()));
+  for (Index i = 0; i < x.size(); ++i) values[static_cast<std::size_t>(i)] = Dual(x[i], v[i]);
+  const auto vars = session.inputs(x.size(), values.data());
   const DualVar y = f(vars);
   Tape<Dual>& tape = session.tape();
   tape.check();
-  tape.backward(y.index(), Dual(y.scale()), static_cast<std::uint32_t>(x.size()));
+  autodiff::backward(tape, y, static_cast<std::uint32_t>(x.size()));
   hv.resize(x.size());
   if (grad) grad->resize(x.size());
-  for (Index i = 0; i < x.size(); ++i) {
-    const Dual& adj = tape.adjoint(static_cast<std::uint32_t>(i + 1));
+  tape.take_adjoints(1, static_cast<std::size_t>(x.size()), [&](std::size_t k, const Dual& adj) {
+    const auto i = static_cast<Index>(k);
     hv[i] = adj.d;
     if (grad) (*grad)[i] = adj.v;
-  }
+  });
   return y.value().v;
 }
 

@@ -1,0 +1,215 @@
+// Sums written the plain way (`s += ...` in a loop, `auto s = 0.0 * x[0]; s = s + ...`): the
+// accumulator that adds straight into the adjoints, closed into a statement whenever its value
+// is used otherwise, against hand-written gradients, closed forms and finite differences.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <thread>
+#include <vector>
+
+#include "descent/autodiff/gradient.hpp"
+
+namespace descent::autodiff {
+namespace {
+
+// Rosenbrock written the plain way.
+auto plain_rosenbrock = [](const auto& x) {
+  using T = std::decay_t<decltype(x[0])>;
+  T s = 0.0;
+  for (Index i = 0; i + 1 < x.size(); ++i) {
+    T a = 1.0 - x[i];
+    T b = x[i + 1] - x[i] * x[i];
+    s += a * a + 100.0 * b * b;
+  }
+  return s;
+};
+
+Vec hand_rosenbrock_gradient(const Vec& x) {
+  Vec g = Vec::Zero(x.size());
+  for (Index i = 0; i + 1 < x.size(); ++i) {
+    const double a = 1.0 - x[i];
+    const double b = x[i + 1] - x[i] * x[i];
+    g[i] += -2.0 * a - 400.0 * b * x[i];
+    g[i + 1] += 200.0 * b;
+  }
+  return g;
+}
+
+// Central differences, step h scaled to each coordinate.
+template <class F>
+Vec finite_difference_gradient(F&& f, const Vec& x) {
+  Vec g(x.size());
+  for (Index i = 0; i < x.size(); ++i) {
+    const double h = 1e-6 * std::max(1.0, std::abs(x[i]));
+    Vec up = x, down = x;
+    up[i] += h;
+    down[i] -= h;
+    g[i] = (value(f, up) - value(f, down)) / (2.0 * h);
+  }
+  return g;
+}
+
+constexpr double kExact = 1e-13;  // the same formulas, summed in another order
+constexpr double kFiniteDifference = 1e-7;
+
+TEST(Accumulator, PlainRosenbrockMatchesTheHandWrittenGradientAtSeveralSizes) {
+  for (const Index n : {2, 3, 10, 1000, 100000}) {
+    const Vec x = Vec::LinSpaced(n, -1.2, 1.0);
+    Vec grad;
+    const double fx = value_and_gradient(plain_rosenbrock, x, grad);
+    EXPECT_DOUBLE_EQ(fx, value(plain_rosenbrock, x)) << n;
+    EXPECT_TRUE(grad.isApprox(hand_rosenbrock_gradient(x), kExact)) << n;
+  }
+}
+
+TEST(Accumulator, AutoDeclaredSumFromAScaledVariableCompilesAndDifferentiates) {
+  auto f = [](const auto& x) {
+    auto s = 0.0 * x[0];  // a variable, not an expression
+    for (Index i = 0; i + 1 < x.size(); ++i) {
+      auto a = 1.0 - x[i];
+      auto b = x[i + 1] - x[i] * x[i];
+      s = s + a * a;
+      s = s + 100.0 * b * b;
+    }
+    return s;
+  };
+  const Vec x = Vec::LinSpaced(7, -0.8, 1.3);
+  EXPECT_TRUE(gradient(f, x).isApprox(hand_rosenbrock_gradient(x), kExact));
+  EXPECT_DOUBLE_EQ(value(f, x), value(plain_rosenbrock, x));
+}
+
+TEST(Accumulator, ACopyTakenBeforeMoreTermsKeepsItsOwnGradient) {
+  // old = x0^2, s = x0^2 + x1^3, f = old * s: df/dx0 = 2 x0 s + old 2 x0, df/dx1 = old 3 x1^2.
+  auto f = [](const auto& x) {
+    using T = std::decay_t<decltype(x[0])>;
+    T s = 0.0;
+    s += x[0] * x[0];
+    const T old = s;
+    s += x[1] * x[1] * x[1];
+    return old * s;
+  };
+  const Vec x = (Vec(2) << 1.5, -0.7).finished();
+  const double old = 2.25, s = 2.25 - 0.343;
+  const Vec expected = (Vec(2) << 3.0 * s + old * 3.0, old * 3.0 * 0.49).finished();
+  EXPECT_TRUE(gradient(f, x).isApprox(expected, kExact));
+}
+
+TEST(Accumulator, AnAccumulatorReadInsideTheLoopIsClosedAndReopened) {
+  // t = sum_i x_i * (x_0^2 + ... + x_i^2): s is used while it grows.
+  auto f = [](const auto& x) {
+    using T = std::decay_t<decltype(x[0])>;
+    T s = 0.0, t = 0.0;
+    for (Index i = 0; i < x.size(); ++i) {
+      s += x[i] * x[i];
+      t += s * x[i];
+    }
+    return t;
+  };
+  const Vec x = Vec::LinSpaced(9, -1.0, 2.0);
+  EXPECT_TRUE(gradient(f, x).isApprox(finite_difference_gradient(f, x), kFiniteDifference));
+}
+
+TEST(Accumulator, TwoAccumulatorsAtOnceAndSubtraction) {
+  auto f = [](const auto& x) {
+    using T = std::decay_t<decltype(x[0])>;
+    using std::sin, std::sqrt;
+    T s = 1.0, t = 0.0;
+    for (Index i = 0; i < x.size(); ++i) {
+      s += x[i] * x[i];
+      t -= sin(x[i]) * 2.0;
+      t += 0.5;
+      s -= 0.1;
+    }
+    return s * t + sqrt(s);
+  };
+  const Vec x = Vec::LinSpaced(6, -1.0, 1.5);
+  EXPECT_TRUE(gradient(f, x).isApprox(finite_difference_gradient(f, x), kFiniteDifference));
+}
+
+TEST(Accumulator, WideTermsAndCopiesInALoopStayCorrect) {
+  // Every step touches the first and the last input and copies the sum (a close each time).
+  auto f = [](const auto& x) {
+    using T = std::decay_t<decltype(x[0])>;
+    const Index n = x.size();
+    T s = 0.0, t = 0.0;
+    for (Index i = 0; i < n; ++i) {
+      s += x[i] * x[n - 1] + x[0];
+      const T copy = s;
+      t += copy * 1e-3;
+    }
+    return t + s;
+  };
+  const Vec x = Vec::LinSpaced(300, -1.0, 1.0);
+  EXPECT_TRUE(gradient(f, x).isApprox(finite_difference_gradient(f, x), kFiniteDifference));
+}
+
+TEST(Accumulator, EveryOperationInsideASumMatchesFiniteDifferences) {
+  auto f = [](const auto& x) {
+    using T = std::decay_t<decltype(x[0])>;
+    using std::abs, std::acos, std::asin, std::atan, std::cos, std::cosh, std::exp, std::log,
+        std::max, std::min, std::pow, std::sin, std::sinh, std::sqrt, std::tan, std::tanh;
+    T s = 0.0;
+    const T a = x[0], b = x[1], c = x[2];
+    s += sin(a) * cos(b) + tan(c) - asin(a / 2.0) + acos(b / 3.0) * atan(c);
+    s += sinh(a) / cosh(b) + tanh(c) * exp(a) - log(b + 2.0) + sqrt(c + 1.0);
+    s += abs(a - b) + sigmoid(c) * softplus(a) + pow(b + 2.0, 1.5) + pow(c + 1.0, a + 2.0);
+    s += min(a, b) * max(b, c) + 2.0 / (c + 3.0) - (a - 1.0) / (b + 3.0);
+    s -= a * b * c;
+    s *= 1.5;
+    s /= 2.0;
+    return s;
+  };
+  const Vec x = (Vec(3) << 0.3, -0.4, 0.6).finished();
+  EXPECT_TRUE(gradient(f, x).isApprox(finite_difference_gradient(f, x), kFiniteDifference));
+}
+
+TEST(Accumulator, HessianOfThePlainRosenbrockIsItsClosedForm) {
+  const Vec x = Vec::LinSpaced(4, -0.5, 1.2);
+  const Mat h = hessian(plain_rosenbrock, x);
+  Mat expected = Mat::Zero(4, 4);
+  for (Index i = 0; i + 1 < 4; ++i) {
+    expected(i, i) += 2.0 + 1200.0 * x[i] * x[i] - 400.0 * x[i + 1];
+    expected(i, i + 1) += -400.0 * x[i];
+    expected(i + 1, i) += -400.0 * x[i];
+    expected(i + 1, i + 1) += 200.0;
+  }
+  EXPECT_TRUE(h.isApprox(expected, kExact));
+}
+
+TEST(Accumulator, ADerivativeInsideASumUsesItsOwnTape) {
+  // f(x) = sum_i x_i * g'(x_i) with g(t) = t^3 accumulated: f = sum 3 x_i^3, df/dx_i = 9 x_i^2.
+  auto f = [](const auto& x) {
+    using T = std::decay_t<decltype(x[0])>;
+    T s = 0.0;
+    for (Index i = 0; i < x.size(); ++i) {
+      const double slope = derivative(
+          [](const Var& t) {
+            Var cube = 0.0;
+            cube += t * t * t;
+            return cube;
+          },
+          value_of(x[i]));
+      s += x[i] * x[i] * x[i] * (slope / (value_of(x[i]) * value_of(x[i])));
+    }
+    return s;
+  };
+  const Vec x = (Vec(3) << 0.5, -1.0, 2.0).finished();
+  EXPECT_TRUE(gradient(f, x).isApprox(Vec(9.0 * x.array().square()), kExact));
+}
+
+TEST(Accumulator, ThreadsAccumulateOnTheirOwnTapes) {
+  const Vec x = Vec::LinSpaced(20000, -1.2, 1.0);
+  const Vec expected = gradient(plain_rosenbrock, x);
+  std::vector<Vec> results(4);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < results.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 3; ++round) results[t] = gradient(plain_rosenbrock, x);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const Vec& g : results) EXPECT_EQ(g, expected);
+}
+
+}  // namespace
+}  // namespace descent::autodiff
