@@ -11,6 +11,7 @@
 
 #include "descent/core/error.hpp"
 #include "descent/core/spec.hpp"
+#include "ml/muon.hpp"
 
 namespace descent::ml::detail {
 namespace {
@@ -57,10 +58,24 @@ std::string apply_group(const std::string& base, const ParamGroup& group) {
   return spec.text();
 }
 
-std::unique_ptr<optim::Optimizer> make_part_optimizer(const std::string& spec,
-                                                      const ParamGroup* group) {
+bool is_muon(std::string_view spec) { return Spec::parse(spec, "optimizer spec").name() == "muon"; }
+
+// A part's rule: the spec's; for muon, muon over the matrices' shapes or muon's AdamW for the rest.
+std::unique_ptr<optim::Optimizer> make_rule(const std::string& spec, bool matrices,
+                                            const std::vector<ParamTensor>& tensors) {
+  if (!is_muon(spec)) return optim::make_optimizer(spec);
+  const Spec muon = muon_spec(spec);
+  if (!matrices) return optim::make_optimizer(muon_adamw_spec(muon));
+  std::vector<std::pair<Index, Index>> shapes;
+  for (const ParamTensor& t : tensors) shapes.emplace_back(t.rows, t.cols);
+  return make_muon(muon, std::move(shapes));
+}
+
+std::unique_ptr<optim::Optimizer> make_part_optimizer(
+    const std::string& spec, const ParamGroup* group, bool matrices = false,
+    const std::vector<ParamTensor>& tensors = {}) {
   try {
-    return optim::make_optimizer(spec);
+    return make_rule(spec, matrices, tensors);
   } catch (const Error& e) {
     if (group == nullptr) throw;
     throw_usage("parameter group '{}': {}", group->text(), e.what());
@@ -100,7 +115,8 @@ bool ParamGroup::selects(const ParamTensor& tensor) const {
 
 Stepper::Stepper(std::string_view optimizer, const std::vector<std::string>& groups,
                  const std::vector<ParamTensor>& layout)
-    : base_(optim::make_optimizer(optimizer)) {
+    : base_(is_muon(optimizer) ? make_muon(muon_spec(optimizer), {})
+                               : optim::make_optimizer(optimizer)) {
   if (groups.size() > kMaxParamGroups) {
     throw_usage("{} parameter groups; at most {}", groups.size(), kMaxParamGroups);
   }
@@ -115,6 +131,9 @@ Stepper::Stepper(std::string_view optimizer, const std::vector<std::string>& gro
     }
     (void)make_part_optimizer(apply_group(base, group), &group);  // each group's keys checked alone
   }
+  const bool muon = base_->name() == "muon";
+  const Index last_layer = layout.empty() ? 0 : layout.back().layer;
+  std::vector<const ParamGroup*> last_groups;  // per part: the last group that shaped it
   for (const ParamTensor& tensor : layout) {
     std::string spec = base;
     const ParamGroup* last = nullptr;
@@ -123,23 +142,31 @@ Stepper::Stepper(std::string_view optimizer, const std::vector<std::string>& gro
       spec = apply_group(spec, group);
       last = &group;
     }
-    auto part =
-        std::find_if(parts_.begin(), parts_.end(), [&](const Part& p) { return p.spec == spec; });
+    // Muon takes the hidden layers' weight matrices; the output layer and the biases go to AdamW.
+    const bool matrices = muon && !tensor.bias && tensor.layer < last_layer;
+    auto part = std::find_if(parts_.begin(), parts_.end(), [&](const Part& p) {
+      return p.spec == spec && p.matrices == matrices;
+    });
     if (part == parts_.end()) {
       part = parts_.insert(parts_.end(), Part{});
       part->spec = spec;
       part->grouped = last != nullptr;
-      part->optimizer = make_part_optimizer(spec, last);
+      part->matrices = matrices;
+      last_groups.push_back(last);
     }
     part->tensors.push_back(tensor);
     part->size += tensor.size();
   }
+  for (std::size_t i = 0; i < parts_.size(); ++i) {
+    Part& part = parts_[i];
+    part.optimizer = make_part_optimizer(part.spec, last_groups[i], part.matrices, part.tensors);
+  }
   if (parts_.empty()) {
     parts_.emplace_back();
     parts_.back().spec = base;
-    parts_.back().optimizer = optim::make_optimizer(base);
+    parts_.back().optimizer = make_rule(base, false, {});
   }
-  whole_ = parts_.size() == 1;
+  whole_ = parts_.size() == 1 && !parts_.front().matrices;
 }
 
 void Stepper::start(std::string_view schedule, std::int64_t run_steps) {
@@ -157,7 +184,7 @@ std::vector<std::string> Stepper::groups() const {
 
 double Stepper::lr() const {
   for (const Part& part : parts_) {
-    if (!part.grouped) return part.optimizer->lr();
+    if (!part.grouped && part.optimizer->name() == base_->name()) return part.optimizer->lr();
   }
   return parts_.front().optimizer->lr();
 }

@@ -68,7 +68,8 @@ class Stepper {
  private:
   struct Part {
     std::string spec;
-    bool grouped = false;  // some group changed this part's options
+    bool grouped = false;   // some group changed this part's options
+    bool matrices = false;  // muon's weight matrices (the rest of a muon run is AdamW's)
     std::unique_ptr<optim::Optimizer> optimizer;
     std::unique_ptr<optim::Schedule> schedule;
     std::vector<ParamTensor> tensors;
