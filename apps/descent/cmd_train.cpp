@@ -185,7 +185,7 @@ void print_human(const TrainArgs& a, const ml::TrainResult& r) {
   std::cout << fmt::format("{}: train loss {}, {}\n", outcome, fmt_num(r.train_loss), test);
   if (!a.options.early_stop.empty() && r.reason != StopReason::diverged) {
     std::cout << fmt::format("early stopping ({}): kept epoch {}, its parameters are the result{}\n",
-                             a.options.early_stop, r.kept_epoch,
+                             r.final_state.early_stop, r.kept_epoch,
                              a.options.checkpoint.empty() ? "" : " (predict uses them)");
   }
 }
@@ -276,7 +276,8 @@ RunFn setup(CLI::App& sub) {
                                   "CSV target column (name or 0-based index; default: the last)");
   a->model_flag = sub.add_option("--model", o.model, "linear, logistic, softmax, mlp(hidden=[64], activation=relu), "
                                                      "cnn(channels=[8,16], kernel=3, hidden=64); default: by data set");
-  a->optimizer_flag = sub.add_option("--optimizer", o.optimizer, "a first-order optimizer spec, e.g. adam(lr=0.001, weight_decay=1e-4); default: adam "
+  a->optimizer_flag = sub.add_option("--optimizer", o.optimizer, "a first-order optimizer spec, e.g. adam(lr=0.001, weight_decay=1e-4), or train's own "
+                                                             "muon(lr=0.02) and svrg(lr=0.1); default: adam "
                                                              "for classes, sgd(lr=0.01) for linear regression, adam(lr=0.1) otherwise");
   a->schedule_flag = sub.add_option("--schedule", o.schedule, "learning-rate schedule, stepped after every step")
                          ->capture_default_str();

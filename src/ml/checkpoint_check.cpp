@@ -205,7 +205,8 @@ double check_plain_optimizer(const Checkpoint& c, const FieldCheck& check) {
 }
 
 void check_optimizer(const Checkpoint& c, const FieldCheck& check) {
-  const bool grouped = !c.param_groups.empty() || c.optimizer.starts_with("muon");  // ml::detail::Stepper state
+  // train-only rules and parameter groups: ml::detail::Stepper state
+  const bool grouped = !c.param_groups.empty() || c.optimizer.starts_with("muon") || c.optimizer.starts_with("svrg");
   const double lr = grouped ? check_grouped_optimizer(c, check) : check_plain_optimizer(c, check);
   try {
     (void)optim::make_schedule(c.schedule, lr);

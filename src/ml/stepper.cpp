@@ -12,6 +12,7 @@
 #include "descent/core/error.hpp"
 #include "descent/core/spec.hpp"
 #include "ml/muon.hpp"
+#include "ml/svrg.hpp"
 
 namespace descent::ml::detail {
 namespace {
@@ -61,8 +62,10 @@ std::string apply_group(const std::string& base, const ParamGroup& group) {
 bool is_muon(std::string_view spec) { return Spec::parse(spec, "optimizer spec").name() == "muon"; }
 
 // A part's rule: the spec's; for muon, muon over the matrices' shapes or muon's AdamW for the rest.
+// The rules only train has (they need the model's layout or its loop), then optim's.
 std::unique_ptr<optim::Optimizer> make_rule(const std::string& spec, bool matrices,
                                             const std::vector<ParamTensor>& tensors) {
+  if (Spec::parse(spec, "optimizer spec").name() == "svrg") return make_svrg(spec);
   if (!is_muon(spec)) return optim::make_optimizer(spec);
   const Spec muon = muon_spec(spec);
   if (!matrices) return optim::make_optimizer(muon_adamw_spec(muon));
@@ -116,7 +119,7 @@ bool ParamGroup::selects(const ParamTensor& tensor) const {
 Stepper::Stepper(std::string_view optimizer, const std::vector<std::string>& groups,
                  const std::vector<ParamTensor>& layout)
     : base_(is_muon(optimizer) ? make_muon(muon_spec(optimizer), {})
-                               : optim::make_optimizer(optimizer)) {
+                               : make_rule(std::string(optimizer), false, {})) {
   if (groups.size() > kMaxParamGroups) {
     throw_usage("{} parameter groups; at most {}", groups.size(), kMaxParamGroups);
   }

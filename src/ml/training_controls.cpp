@@ -66,12 +66,44 @@ bool TrainingRun<T>::early_stop_after(const EpochRecord& record) {
   return patience_spent();
 }
 
+// mu = the mean gradient over the training rows, taken in chunks of a batch in row order (each
+// chunk's gradient already divided by the row count), so it is the same for any thread count.
+template <typename T>
+void TrainingRun<T>::svrg_snapshot() {
+  const auto n = static_cast<std::size_t>(net_.num_params());
+  svrg_point_.assign(net_.params().begin(), net_.params().end());
+  svrg_mean_.assign(n, T(0));
+  const Index rows = train_x_.rows(), chunk = sampler_.batch_size(), d = net_.inputs();
+  mean_rows_ = rows;
+  for (Index start = 0; start < rows; start += chunk) {
+    loss_and_grad(train_x_.data() + start * d, train_y_.data() + start,
+                  std::min(chunk, rows - start));
+    const T* g = net_.grad().data();
+    for (std::size_t i = 0; i < n; ++i) svrg_mean_[i] += g[i];
+  }
+  mean_rows_ = 0;
+}
+
+template <typename T>
+void TrainingRun<T>::svrg_correct(const T* x, const double* y, Index count) {
+  const auto n = static_cast<std::size_t>(net_.num_params());
+  svrg_grad_.assign(net_.grad().begin(), net_.grad().end());  // g_B(w)
+  T* params = net_.params().data();
+  std::swap_ranges(params, params + n, svrg_point_.data());  // evaluate at the snapshot
+  loss_and_grad(x, y, count);
+  std::swap_ranges(params, params + n, svrg_point_.data());
+  T* g = net_.grad().data();
+  for (std::size_t i = 0; i < n; ++i) g[i] = svrg_grad_[i] - g[i] + svrg_mean_[i];
+}
+
 #define DESCENT_TRAINING_CONTROLS(T)                                  \
   template void TrainingRun<T>::optimizer_step();                     \
   template std::int64_t TrainingRun<T>::steps_per_epoch() const;      \
   template Index TrainingRun<T>::rows_of_batches(Index, Index) const; \
   template bool TrainingRun<T>::accumulate_grad(bool, bool);          \
-  template bool TrainingRun<T>::early_stop_after(const EpochRecord&);
+  template bool TrainingRun<T>::early_stop_after(const EpochRecord&); \
+  template void TrainingRun<T>::svrg_snapshot();                      \
+  template void TrainingRun<T>::svrg_correct(const T*, const double*, Index);
 
 DESCENT_TRAINING_CONTROLS(float)
 DESCENT_TRAINING_CONTROLS(double)

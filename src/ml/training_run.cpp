@@ -154,7 +154,11 @@ TrainingRun<T>::TrainingRun(const LabeledData& data, const TrainOptions& options
   batch_y_.resize(static_cast<std::size_t>(sampler_.batch_size()));
   const Index shards = shard_count(sampler_.batch_size());
   if (options.accumulate > 1) accumulated_.resize(static_cast<std::size_t>(net_.num_params()));
-  if (shards > 1 || ranks_ > 1 || options.accumulate > 1) {
+  svrg_ = stepper_->name() == "svrg";
+  if (svrg_ && options.accumulate > 1) {
+    throw_usage("svrg steps on every minibatch; it takes no accumulate (use a larger batch_size)");
+  }
+  if (shards > 1 || ranks_ > 1 || options.accumulate > 1 || svrg_) {
     constexpr Index kAlign = 64 / static_cast<Index>(sizeof(T));
     slot_stride_ = (net_.num_params() + kAlign - 1) / kAlign * kAlign;
     shard_grads_.resize(static_cast<std::size_t>(shards * slot_stride_));
@@ -315,6 +319,7 @@ double TrainingRun<T>::train_epoch(std::int64_t epoch) {
   sampler_.start_epoch(rng_);
   const Index batches = sampler_.batches_per_epoch();
   const Index accumulate = options_.accumulate;
+  if (svrg_) svrg_snapshot();
   const Index d = net_.inputs();
   double total = 0.0;
   for (Index b = 0; b < batches; ++b) {
@@ -339,6 +344,7 @@ double TrainingRun<T>::train_epoch(std::int64_t epoch) {
       return kNaN;
     }
     total += loss * static_cast<double>(count);
+    if (svrg_) svrg_correct(x, y, count);
     if (accumulate > 1 && !accumulate_grad(b % accumulate == 0, b + 1 == group_end)) continue;
     optimizer_step();
     if (callbacks_.on_batch) callbacks_.on_batch(epoch, b + 1, batches);

@@ -95,6 +95,10 @@ class TrainingRun {
   // Adds net_.grad() to the group's gradient (the group's first batch starts it); at the group's
   // last batch puts the sum in net_.grad() and returns true (time to step).
   bool accumulate_grad(bool first, bool last);
+  // SVRG: the epoch's snapshot of the parameters and the full training gradient there.
+  void svrg_snapshot();
+  // SVRG: net_.grad() (a batch's gradient at the parameters) becomes g(w) - g(snapshot) + mu.
+  void svrg_correct(const T* x, const double* y, Index count);
 
   // Writes options.checkpoint (when set); an io failure is kept in checkpoint_error_.
   void write_checkpoint();
@@ -147,6 +151,8 @@ class TrainingRun {
   std::int64_t kept_epoch_ = 0;
   AlignedBuffer<T> accumulated_;  // accumulate > 1: the group's gradient so far
   Index mean_rows_ = 0;           // > 0: gradients are means over this many rows (a group's)
+  bool svrg_ = false;             // the optimizer is svrg: the loop reduces the variance
+  AlignedBuffer<T> svrg_point_, svrg_mean_, svrg_grad_;  // snapshot, full gradient there, scratch
   std::int64_t best_epoch_ = 0;
   std::int64_t epoch_ = 0;
   bool stopped_ = false;
