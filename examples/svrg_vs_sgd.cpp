@@ -28,7 +28,8 @@ class Objective {
     const ml::Split split = ml::split_rows(data.features.rows(), 0.0, 0, data.predefined_test_rows);
     const ml::Standardizer z = ml::Standardizer::fit(data.features, split.train);
     for (Index r : split.train) {
-      for (Index j = 0; j < data.features.cols(); ++j) x_.push_back((data.features(r, j) - z.mean[j]) / z.scale[j]);
+      for (Index j = 0; j < data.features.cols(); ++j)
+        x_.push_back((data.features(r, j) - z.mean[j]) / z.scale[j]);
       y_.push_back(data.targets[r]);
     }
   }
@@ -36,7 +37,8 @@ class Objective {
     std::copy(w.begin(), w.end(), net_.params().begin());
     const double loss = net_.loss_and_grad(x_.data(), y_.data(), static_cast<Index>(y_.size()));
     if (grad != nullptr) {
-      for (Index i = 0; i < w.size(); ++i) (*grad)[i] = net_.grad()[static_cast<std::size_t>(i)] + kDecay * w[i];
+      for (Index i = 0; i < w.size(); ++i)
+        (*grad)[i] = net_.grad()[static_cast<std::size_t>(i)] + kDecay * w[i];
     }
     return loss + 0.5 * kDecay * w.squaredNorm();
   }
@@ -64,14 +66,18 @@ class Objective {
 };
 
 // The gap after each of `epochs` epochs, and the passes over the data spent by then.
-plot::Series gaps(const ml::LabeledData& data, Objective& objective, double optimum, const std::string& optimizer,
-                  int epochs, double passes_per_epoch) {
+plot::Series gaps(const ml::LabeledData& data, Objective& objective, double optimum,
+                  const std::string& optimizer, int epochs, double passes_per_epoch) {
   plot::Series s;
   for (int k = 1; k <= epochs; ++k) {
-    const ml::TrainOptions options{.model = "logistic", .optimizer = optimizer, .batch_size = 8, .epochs = k,
+    const ml::TrainOptions options{.model = "logistic",
+                                   .optimizer = optimizer,
+                                   .batch_size = 8,
+                                   .epochs = k,
                                    .test_fraction = 0.0};
     s.x.push_back(k * passes_per_epoch);
-    s.y.push_back(std::max(objective.at(ml::train(data, options).final_state.params) - optimum, 1e-16));
+    s.y.push_back(
+        std::max(objective.at(ml::train(data, options).final_state.params) - optimum, 1e-16));
   }
   s.label = optimizer;
   s.marker = plot::Marker::circle;
@@ -97,8 +103,8 @@ int main(int argc, char** argv) {
   svrg.color = plot::palette(0);
   sgd.color = plot::palette(1);
   slow.color = plot::palette(2);
-  std::printf("svrg after 36 passes: %.3g; sgd(lr=0.2): %.3g; sgd(lr=0.02): %.3g\n", svrg.y.back(), sgd.y.back(),
-              slow.y.back());
+  std::printf("svrg after 36 passes: %.3g; sgd(lr=0.2): %.3g; sgd(lr=0.02): %.3g\n", svrg.y.back(),
+              sgd.y.back(), slow.y.back());
   panel.add_series(std::move(svrg));
   panel.add_series(std::move(sgd));
   panel.add_series(std::move(slow));
