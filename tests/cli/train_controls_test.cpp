@@ -51,6 +51,16 @@ TEST(TrainControlsCli, AResumeTakesTheControlsFromTheCheckpoint) {
   EXPECT_EQ(doc["param_groups"][0], "bias: weight_decay=0");
 }
 
+TEST(TrainControlsCli, MuonAndSvrgTrain) {
+  for (const char* optimizer : {"muon(lr=0.02, adam_lr=0.01)", "svrg(lr=0.1)"}) {
+    const auto r = run_cli({"train", "--data", "iris", "--model", "mlp(hidden=[8])", "--epochs",
+                            "2", "--optimizer", optimizer, "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["optimizer"].get<std::string>().substr(0, 4),
+              std::string(optimizer).substr(0, 4));
+  }
+}
+
 TEST(TrainControlsCli, BadControlsAreExit2WithAMessage) {
   const std::vector<std::vector<std::string>> cases = {
       {"--early-stop", "monitor=test_loss", "--test-fraction", "0"},
@@ -59,6 +69,10 @@ TEST(TrainControlsCli, BadControlsAreExit2WithAMessage) {
       {"--param-group", "bias weight_decay=0"},
       {"--param-group", "layer9: lr=1"},
       {"--param-group", "bias: momentum=0.9"},
+      {"--optimizer", "muon(lr=-1)"},
+      {"--optimizer", "muon(adam_betas=[0.9])"},
+      {"--optimizer", "svrg(momentum=0.9)"},
+      {"--optimizer", "svrg(lr=0.1)", "--accumulate", "2"},
   };
   for (const auto& extra : cases) {
     std::vector<std::string> args{"train", "--data", "iris", "--model", "softmax", "--epochs", "1"};
