@@ -62,6 +62,18 @@ TEST(EarlyStop, StopsAfterPatienceEpochsAndKeepsTheBestEpoch) {
   EXPECT_EQ(r.final_state.early_stop_params, train(blobs(300), one).final_state.params);
 }
 
+TEST(EarlyStop, PredictUsesTheKeptEpochsParameters) {
+  const TrainOptions options{.model = "softmax", .optimizer = "adam(lr=0.05)", .epochs = 20, .seed = 3,
+                             .early_stop = "patience=2, min_delta=1e9, monitor=train_loss"};
+  TrainOptions one = options;
+  one.early_stop.clear();
+  one.epochs = 1;
+  const LabeledData data = blobs(300);
+  const Predictions kept = predict(train(data, options).final_state, data.features);
+  const Predictions first = predict(train(data, one).final_state, data.features);
+  EXPECT_EQ(kept.probabilities, first.probabilities);
+}
+
 TEST(EarlyStop, KeepsTheEpochWithTheBestTestLoss) {
   const TrainOptions options{.model = "mlp(hidden=[16])",
                              .optimizer = "adam(lr=0.05)",
