@@ -37,4 +37,11 @@ run train --data digits --model 'mlp(hidden=[64])' --optimizer 'adam(lr=0.001)' 
 # Loss landscapes of a small MLP on the digits (Li et al. 2018).
 run landscape --data digits --model 'mlp(hidden=[32])' --epochs 10 --out "$out/landscape_2d.png"
 run landscape --data digits --model 'mlp(hidden=[32])' --epochs 10 --1d --out "$out/landscape_1d.png"
+# SVRG against SGD on regularized logistic regression (examples/svrg_vs_sgd.cpp, the plot module).
+examples=$(dirname "$descent")/../examples
+if [[ ! -x "$examples/example_svrg_vs_sgd" ]]; then
+  cmake --build --preset release -j "$(nproc)" --target example_svrg_vs_sgd
+fi
+echo "+ example_svrg_vs_sgd"
+"$examples/example_svrg_vs_sgd" "$out/svrg_vs_sgd.png" >/dev/null
 echo "wrote $(ls "$out"/*.png | wc -l) pictures to $out"

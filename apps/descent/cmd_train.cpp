@@ -48,6 +48,9 @@ struct TrainArgs {
   CLI::Option* standardize_flag = nullptr;
   CLI::Option* clip_norm_flag = nullptr;
   CLI::Option* clip_value_flag = nullptr;
+  CLI::Option* early_stop_flag = nullptr;
+  CLI::Option* accumulate_flag = nullptr;
+  CLI::Option* param_group_flag = nullptr;
 };
 
 std::int64_t parse_batch_size(const std::string& text) {
@@ -74,6 +77,9 @@ void fill_from_checkpoint(TrainArgs& a) {
   if (!*a.standardize_flag) a.no_standardize = !saved.standardize;
   if (!*a.clip_norm_flag) o.clip_norm = saved.clip_norm;
   if (!*a.clip_value_flag) o.clip_value = saved.clip_value;
+  if (!*a.early_stop_flag) o.early_stop = saved.early_stop;
+  if (!*a.accumulate_flag) o.accumulate = saved.accumulate;
+  if (!*a.param_group_flag) o.param_groups = saved.param_groups;
 }
 
 // Outputs are checked before the work: writable, and none is the data or another output. The
@@ -127,6 +133,7 @@ nlohmann::json to_json(const TrainArgs& a, const ml::TrainResult& r, const ml::C
       {"test_loss", test_num(r.test_loss)},
       {metric_name(cls), test_num(r.test_metric)},
       {"best_epoch", r.best_epoch},
+      {"accumulate", a.options.accumulate},
       {"reason", std::string(to_string(r.reason))},
       {"ranks", r.ranks},
       {"threads", r.threads}};
@@ -134,6 +141,10 @@ nlohmann::json to_json(const TrainArgs& a, const ml::TrainResult& r, const ml::C
     doc["allreduce"] = a.allreduce;
     doc["communication_seconds"] = processes->communication_seconds();  // process 0's, waiting included
   }
+  if (!a.options.early_stop.empty()) {
+    doc["early_stop"] = {{"kept_epoch", r.kept_epoch}, {"stopped", r.early_stopped}};
+  }
+  if (!a.options.param_groups.empty()) doc["param_groups"] = a.options.param_groups;
   if (!r.message.empty()) doc["message"] = flag_message(r.message);
   if (r.reason == StopReason::stopped_by_callback) doc["signal"] = signal_name(stop_signal());
   return doc;
@@ -170,10 +181,16 @@ void print_human(const TrainArgs& a, const ml::TrainResult& r) {
                                  : fmt::format("test R^2 {}", fmt_num(r.test_metric));
   const char* outcome = r.reason == StopReason::diverged              ? "diverged"
                         : r.reason == StopReason::stopped_by_callback ? "interrupted"
+                        : r.early_stopped                              ? "stopped early"
                                                                       : "done";
   const std::string test = tested ? fmt::format("test loss {}, {}", fmt_num(r.test_loss), metric)
                                   : std::string("no test set (--test-fraction 0)");
   std::cout << fmt::format("{}: train loss {}, {}\n", outcome, fmt_num(r.train_loss), test);
+  if (!a.options.early_stop.empty() && r.reason != StopReason::diverged) {
+    std::cout << fmt::format("early stopping ({}): kept epoch {}, its parameters are the result{}\n",
+                             r.final_state.early_stop, r.kept_epoch,
+                             a.options.checkpoint.empty() ? "" : " (predict uses them)");
+  }
 }
 
 // On a stop by signal: what was kept, on stderr. Returns 128 + the signal, as a shell would.
@@ -273,7 +290,8 @@ RunFn setup(CLI::App& sub) {
                                   "CSV target column (name or 0-based index; default: the last)");
   a->model_flag = sub.add_option("--model", o.model, "linear, logistic, softmax, mlp(hidden=[64], activation=relu), "
                                                      "cnn(channels=[8,16], kernel=3, hidden=64); default: by data set");
-  a->optimizer_flag = sub.add_option("--optimizer", o.optimizer, "a first-order optimizer spec, e.g. adam(lr=0.001, weight_decay=1e-4); default: adam "
+  a->optimizer_flag = sub.add_option("--optimizer", o.optimizer, "a first-order optimizer spec, e.g. adam(lr=0.001, weight_decay=1e-4), or train's own "
+                                                             "muon(lr=0.02) and svrg(lr=0.1); default: adam "
                                                              "for classes, sgd(lr=0.01) for linear regression, adam(lr=0.1) otherwise");
   a->schedule_flag = sub.add_option("--schedule", o.schedule, "learning-rate schedule, stepped after every step")
                          ->capture_default_str();
@@ -297,6 +315,17 @@ RunFn setup(CLI::App& sub) {
   a->clip_value_flag =
       sub.add_option("--clip-value", o.clip_value, "clip every gradient entry to [-X, X]")
           ->check(number_in(0, INFINITY));
+  a->early_stop_flag = sub.add_option("--early-stop", o.early_stop,
+                                      "stop after `patience` epochs without improvement and keep the best epoch: "
+                                      "'patience=5, min_delta=1e-4, monitor=test_loss' (monitor: train_loss, "
+                                      "test_loss, test_accuracy)");
+  a->accumulate_flag = sub.add_option("--accumulate", o.accumulate,
+                                      "one optimizer step per K minibatches (the mean gradient of their rows)")
+                           ->check(integer_in(1, ml::kMaxAccumulate));
+  a->param_group_flag = sub.add_option("--param-group", o.param_groups,
+                                       "options for some parameters, as torch's param_groups (repeatable): "
+                                       "'bias: weight_decay=0', 'layer1: lr=1e-4' (selectors: weight, bias, "
+                                       "layerN, layerN.weight, layerN.bias)");
   sub.add_option("--threads", o.threads, "threads for the linear algebra (default: all cores)")
       ->check(integer_in(0, ml::kMaxThreads));
   sub.add_option("--allreduce", a->allreduce, "under mpirun: exact (shard gradients gathered and added in order: "

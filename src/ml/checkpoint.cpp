@@ -172,6 +172,11 @@ std::string encode_checkpoint(const Checkpoint& c) {
   w.blob(c.best_params);
   w.number(c.best_epoch);
   w.number(c.best_loss);
+  w.blob(c.early_stop);
+  w.number(c.accumulate);
+  w.words(c.param_groups);
+  w.blob(c.early_stop_params);
+  w.number(c.early_stop_epoch);
   w.number(checksum(w.bytes()));
   return std::move(w.bytes());
 }
@@ -226,6 +231,13 @@ Checkpoint decode_checkpoint(std::string_view bytes, std::string_view source) {
   c.best_params = r.blob();
   c.best_epoch = r.number<std::int64_t>();
   c.best_loss = r.number<double>();
+  if (c.version >= 3) {
+    c.early_stop = r.blob();
+    c.accumulate = r.number<std::int64_t>();
+    c.param_groups = r.words();
+    c.early_stop_params = r.blob();
+    c.early_stop_epoch = r.number<std::int64_t>();
+  }
   if (!r.at_end()) r.fail("it has trailing bytes");
   validate_checkpoint(c, source);
   return c;

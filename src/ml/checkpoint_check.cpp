@@ -11,7 +11,10 @@
 #include "descent/core/rng.hpp"
 #include "descent/ml/checkpoint.hpp"
 #include "descent/optim/optimizer.hpp"
+#include "descent/ml/trainer.hpp"
 #include "descent/optim/schedule.hpp"
+#include "ml/early_stop.hpp"
+#include "ml/stepper.hpp"
 
 namespace descent::ml {
 namespace {
@@ -137,7 +140,51 @@ void check_standardization(const Checkpoint& c, const FieldCheck& check) {
   }
 }
 
-void check_optimizer(const Checkpoint& c, const FieldCheck& check) {
+// With parameter groups the state is each group's (ml::detail::Stepper's layout).
+double check_grouped_optimizer(const Checkpoint& c, const FieldCheck& check) {
+  std::unique_ptr<detail::Stepper> stepper;
+  try {
+    stepper = std::make_unique<detail::Stepper>(c.optimizer, c.param_groups, param_layout(c.model, c.shape));
+  } catch (const Error& e) {
+    check.fail("param_groups", e.what());
+  }
+  try {
+    stepper->load_state(c.optimizer_state);
+  } catch (const Error& e) {
+    check.fail("optimizer_state", e.what());
+  }
+  return stepper->lr();
+}
+
+void check_controls(const Checkpoint& c, const FieldCheck& check) {
+  if (!c.early_stop.empty()) {
+    try {
+      (void)detail::EarlyStop::parse(c.early_stop);
+    } catch (const Error& e) {
+      check.fail("early_stop", e.what());
+    }
+  }
+  if (c.accumulate < 1 || c.accumulate > kMaxAccumulate) {
+    check.fail("accumulate", c.accumulate, fmt::format("must lie in [1, {}]", kMaxAccumulate));
+  }
+  if (c.early_stop_epoch < 0 || c.early_stop_epoch > c.epoch || (c.early_stop.empty() && c.early_stop_epoch != 0)) {
+    check.fail("early_stop_epoch", c.early_stop_epoch,
+               c.early_stop.empty() ? std::string("must be 0 without early stopping") : fmt::format("must lie in [0, {}]", c.epoch));
+  }
+  const auto param_bytes = static_cast<std::uint64_t>(c.num_params) * (c.double_precision ? 8 : 4);
+  if (c.early_stop_params.size() != (c.early_stop_epoch > 0 ? param_bytes : 0)) {
+    check.fail("early_stop_params", fmt::format("{} bytes; expected {}", c.early_stop_params.size(),
+                                                c.early_stop_epoch > 0 ? param_bytes : 0));
+  }
+  if (c.double_precision) {
+    check.finite("early_stop_params", as_values<double>(c.early_stop_params));
+  } else {
+    check.finite("early_stop_params", as_values<float>(c.early_stop_params));
+  }
+}
+
+// Returns the lr the schedule starts from.
+double check_plain_optimizer(const Checkpoint& c, const FieldCheck& check) {
   std::unique_ptr<optim::Optimizer> optimizer;
   try {
     optimizer = optim::make_optimizer(c.optimizer);
@@ -154,8 +201,15 @@ void check_optimizer(const Checkpoint& c, const FieldCheck& check) {
     check.fail("optimizer_state",
                fmt::format("sized for {} parameters, the model has {}", size, c.num_params));
   }
+  return optimizer->lr();
+}
+
+void check_optimizer(const Checkpoint& c, const FieldCheck& check) {
+  // train-only rules and parameter groups: ml::detail::Stepper state
+  const bool grouped = !c.param_groups.empty() || c.optimizer.starts_with("muon") || c.optimizer.starts_with("svrg");
+  const double lr = grouped ? check_grouped_optimizer(c, check) : check_plain_optimizer(c, check);
   try {
-    (void)optim::make_schedule(c.schedule, optimizer->lr());
+    (void)optim::make_schedule(c.schedule, lr);
   } catch (const Error& e) {
     check.fail("schedule", e.what());
   }
@@ -218,6 +272,7 @@ void validate_checkpoint(const Checkpoint& c, std::string_view source) {
   check_standardization(c, check);
   check_optimizer(c, check);
   check_history(c, check);
+  check_controls(c, check);
 }
 
 }  // namespace descent::ml

@@ -54,6 +54,7 @@ class Dense final : public Layer<T> {
   Index input_size() const override { return in_; }
   Index output_size() const override { return out_; }
   Index num_params() const override { return out_ * in_ + out_; }
+  Index bias_count() const override { return out_; }
   void bind(T* params, T* grad) override {
     params_ = params;
     grad_ = grad;
@@ -152,6 +153,7 @@ class Conv2d final : public Layer<T> {
   Index input_size() const override { return in_.size(); }
   Index output_size() const override { return in_.height * in_.width * out_channels_; }
   Index num_params() const override { return out_channels_ * taps_ + out_channels_; }
+  Index bias_count() const override { return out_channels_; }
   void bind(T* params, T* grad) override {
     params_ = params;
     grad_ = grad;

@@ -200,6 +200,25 @@ Index count_params(std::string_view spec_text, const ProblemShape& shape) {
   return total;
 }
 
+std::string ParamTensor::name() const {
+  return fmt::format("layer{}.{}", layer, bias ? "bias" : "weight");
+}
+
+std::vector<ParamTensor> param_layout(std::string_view spec_text, const ProblemShape& shape) {
+  std::vector<ParamTensor> tensors;
+  Index offset = 0, layer = 0;
+  for (const auto& l : build_layers<float>(resolve_model(spec_text, shape), shape)) {
+    if (l->num_params() == 0) continue;
+    const Index biases = l->bias_count();
+    const Index weights = l->num_params() - biases;
+    ++layer;
+    tensors.push_back({.layer = layer, .bias = false, .offset = offset, .rows = biases, .cols = weights / biases});
+    tensors.push_back({.layer = layer, .bias = true, .offset = offset + weights, .rows = biases, .cols = 1});
+    offset += l->num_params();
+  }
+  return tensors;
+}
+
 template <typename T>
 Network<T>::Network(std::string_view spec_text, const ProblemShape& shape)
     : config_(resolve_model(spec_text, shape)), shape_(shape) {

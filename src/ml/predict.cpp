@@ -15,10 +15,12 @@ namespace {
 template <typename T>
 Predictions predict_as(const Checkpoint& c, const RowMat& features) {
   Network<T> net(c.model, c.shape);
-  if (net.num_params() != c.num_params || c.params.size() != net.params().size_bytes()) {
+  // Early stopping keeps its best epoch's parameters beside the last epoch's (which resume uses).
+  const std::string& params = c.early_stop_params.empty() ? c.params : c.early_stop_params;
+  if (net.num_params() != c.num_params || params.size() != net.params().size_bytes()) {
     throw_input("checkpoint: model {} has {} parameters, the checkpoint holds {}", c.model, net.num_params(), c.num_params);
   }
-  std::memcpy(net.params().data(), c.params.data(), c.params.size());
+  std::memcpy(net.params().data(), params.data(), params.size());
   const Index n = features.rows();
   detail::RowMatrix<T> x(n, features.cols());
   for (Index r = 0; r < n; ++r) {

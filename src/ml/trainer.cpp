@@ -17,6 +17,7 @@
 
 #include <Eigen/Core>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -81,6 +82,9 @@ void check_options(const TrainOptions& options) {
   if (!(options.clip_value >= 0) || !std::isfinite(options.clip_value)) {
     throw_usage("train: clip_value = {}; must be a finite number >= 0", options.clip_value);
   }
+  if (options.accumulate < 1 || options.accumulate > kMaxAccumulate) {
+    throw_usage("train: accumulate = {}; must be an integer in [1, {}]", options.accumulate, kMaxAccumulate);
+  }
   if (options.threads < 0 || options.threads > kMaxThreads) {
     throw_usage("train: threads = {}; must lie in [0, {}]", options.threads, kMaxThreads);
   }
@@ -110,6 +114,7 @@ void check_processes_agree(const LabeledData& data, const TrainOptions& o, const
                   .add(fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", model, o.optimizer, o.schedule, o.batch_size,
                                    o.epochs, o.test_fraction, o.seed, o.standardize, o.clip_norm, o.clip_value,
                                    o.resume.empty(), static_cast<int>(world.reduction())))
+                  .add(fmt::format("{}|{}|{}", o.early_stop, o.accumulate, fmt::join(o.param_groups, "|")))
                   .value());
   world.agree("the data", Fingerprint()
                               .add(data.name)

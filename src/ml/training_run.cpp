@@ -16,6 +16,7 @@
 #include <span>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "descent/core/error.hpp"
 #include "descent/ml/clip.hpp"
@@ -112,22 +113,36 @@ TrainingRun<T>::TrainingRun(const LabeledData& data, const TrainOptions& options
       train_y_(pick(data.targets, split.train)),
       test_y_(pick(data.targets, split.test)),
       sampler_(train_x_.rows(), options.batch_size == 0 ? train_x_.rows() : options.batch_size) {
-  optimizer_ = optim::make_optimizer(options.optimizer.empty() ? default_optimizer(data.shape, net_.config().spec.name())
-                                                               : options.optimizer);
-  if (optimizer_->needs_closure()) {
+  stepper_ = std::make_unique<Stepper>(
+      options.optimizer.empty() ? default_optimizer(data.shape, net_.config().spec.name()) : options.optimizer,
+      options.param_groups, param_layout(model, data.shape));
+  if (stepper_->needs_closure()) {
     throw_usage("optimizer {} re-evaluates the whole objective within a step and cannot train on minibatches; "
-                "use a first-order rule (sgd, adam, rmsprop, ...)", optimizer_->name());
+                "use a first-order rule (sgd, adam, rmsprop, ...)", stepper_->name());
   }
-  schedule_ = optim::make_schedule(options.schedule, optimizer_->lr(),
-                                     options.epochs * sampler_.batches_per_epoch());
-  optim::check_schedule_length(*schedule_, options.epochs * sampler_.batches_per_epoch(),
-                               sampler_.batches_per_epoch());
-  schedule_->start(*optimizer_);
+  const std::int64_t steps = steps_per_epoch();
+  stepper_->start(options.schedule, options.epochs * steps);
+  optim::check_schedule_length(stepper_->schedule(), options.epochs * steps, steps);
+  if (!options.early_stop.empty()) {
+    early_stop_ = EarlyStop::parse(options.early_stop);
+    if (early_stop_->uses_test_set() && test_x_.rows() == 0) {
+      throw_usage("early_stop: monitor = {} needs a test set (test_fraction > 0); monitor train_loss instead",
+                  early_stop_->text().substr(early_stop_->text().rfind('=') + 1));
+    }
+    if (early_stop_->maximizes() && !data.shape.classification) {
+      throw_usage("early_stop: monitor = test_accuracy needs a classification task; monitor test_loss instead");
+    }
+  }
   net_.reserve(scratch_rows(sampler_.batch_size(), train_x_.rows(), test_x_.rows()));
   batch_x_.resize(static_cast<std::size_t>(sampler_.batch_size() * net_.inputs()));
   batch_y_.resize(static_cast<std::size_t>(sampler_.batch_size()));
   const Index shards = shard_count(sampler_.batch_size());
-  if (shards > 1 || ranks_ > 1) {
+  if (options.accumulate > 1) accumulated_.resize(static_cast<std::size_t>(net_.num_params()));
+  svrg_ = stepper_->name() == "svrg";
+  if (svrg_ && options.accumulate > 1) {
+    throw_usage("svrg steps on every minibatch; it takes no accumulate (use a larger batch_size)");
+  }
+  if (shards > 1 || ranks_ > 1 || options.accumulate > 1 || svrg_) {
     constexpr Index kAlign = 64 / static_cast<Index>(sizeof(T));
     slot_stride_ = (net_.num_params() + kAlign - 1) / kAlign * kAlign;
     shard_grads_.resize(static_cast<std::size_t>(shards * slot_stride_));
@@ -171,10 +186,15 @@ void TrainingRun<T>::resume(const Checkpoint& saved, const std::string& path) {
   check_same("standardize", fmt::format("{}", saved.standardize), fmt::format("{}", state_.standardize), path);
   check_same("clip norm", fmt::format("{}", saved.clip_norm), fmt::format("{}", state_.clip_norm), path);
   check_same("clip value", fmt::format("{}", saved.clip_value), fmt::format("{}", state_.clip_value), path);
+  check_same("early stopping", saved.early_stop.empty() ? "(off)" : saved.early_stop,
+             state_.early_stop.empty() ? "(off)" : state_.early_stop, path);
+  check_same("accumulate", fmt::format("{}", saved.accumulate), fmt::format("{}", state_.accumulate), path);
+  check_same("parameter groups", saved.param_groups.empty() ? "(none)" : fmt::format("{}", fmt::join(saved.param_groups, "; ")),
+             state_.param_groups.empty() ? "(none)" : fmt::format("{}", fmt::join(state_.param_groups, "; ")), path);
   check_same("parameter count", fmt::format("{}", saved.num_params), fmt::format("{}", state_.num_params), path);
   check_same("dtype", saved.double_precision ? "float64" : "float32",
              state_.double_precision ? "float64" : "float32", path);
-  const std::int64_t steps = saved.epoch * sampler_.batches_per_epoch();
+  const std::int64_t steps = saved.epoch * steps_per_epoch();
   check_same("schedule step after the saved epochs", fmt::format("{}", saved.schedule_step),
              fmt::format("{}", steps), path);
   restore(saved);
@@ -185,21 +205,27 @@ void TrainingRun<T>::restore(const Checkpoint& saved) {
   // Everything is checked; load into temporaries first so a failure leaves nothing half-set.
   Rng rng;
   rng.load(saved.rng_state);
-  optimizer_->load_state(saved.optimizer_state);
-  schedule_->set_step_count(saved.schedule_step, *optimizer_);
+  stepper_->load_state(saved.optimizer_state);
+  stepper_->set_step_count(saved.schedule_step);
   rng_ = rng;
   from_bytes(saved.params, net_.params());
   best_params_.resize(net_.params().size());
   from_bytes(saved.best_params.empty() ? saved.params : saved.best_params, std::span<T>(best_params_));
   best_epoch_ = saved.best_epoch;
   best_loss_ = saved.best_loss;
+  kept_epoch_ = saved.early_stop_epoch;
+  if (kept_epoch_ > 0) {
+    kept_params_.resize(net_.params().size());
+    from_bytes(saved.early_stop_params, std::span<T>(kept_params_));
+  }
   epoch_ = saved.epoch;
   history_ = saved.history;
 }
 
 template <typename T>
 TrainResult TrainingRun<T>::run() {
-  while (epoch_ < options_.epochs && !stop_requested()) {
+  bool early_stopped = patience_spent();  // a resumed run that had stopped early stays stopped
+  while (!early_stopped && epoch_ < options_.epochs && !stop_requested()) {
     const auto start = Clock::now();
     Checkpoint epoch_start;
     if (callbacks_.stop != nullptr) epoch_start = snapshot();  // to undo an interrupted epoch
@@ -210,11 +236,11 @@ TrainResult TrainingRun<T>::run() {
       restore(epoch_start);
       break;
     }
-    optimizer_->to_eval(net_.params());  // schedule-free rules: evaluate and save x
+    stepper_->to_eval(net_.params());  // schedule-free rules: evaluate and save x
     record.train_seconds = seconds_since(start);
     if (!std::isfinite(record.train_loss) || !params_finite()) return diverged(record.epoch);
     std::tie(record.test_loss, record.test_metric) = evaluate(test_x_, test_y_);
-    record.lr = optimizer_->lr();
+    record.lr = stepper_->lr();
     record.seconds = seconds_since(start);
     ++epoch_;
     history_.epochs.push_back(record);
@@ -223,15 +249,19 @@ TrainResult TrainingRun<T>::run() {
       best_epoch_ = record.epoch;
       best_params_.assign(net_.params().begin(), net_.params().end());
     }
+    early_stopped = early_stop_after(record);
     write_checkpoint();
     if (callbacks_.on_epoch) callbacks_.on_epoch(record);
   }
-  const bool stopped = epoch_ < options_.epochs;  // by callbacks.stop
+  const bool stopped = epoch_ < options_.epochs && !early_stopped;  // by callbacks.stop
   if (stopped && checkpoint_epoch_ != epoch_) write_checkpoint();
   TrainResult result = base_result();
   if (stopped) result.reason = StopReason::stopped_by_callback;
+  if (early_stopped) result.reason = StopReason::no_progress;
+  result.early_stopped = early_stopped;
   if (!history_.epochs.empty()) {
-    const auto& last = history_.epochs.back();
+    // With early stopping, the kept epoch's figures (its parameters are the run's result).
+    const auto& last = history_.epochs[static_cast<std::size_t>((kept_epoch_ > 0 ? kept_epoch_ : epoch_) - 1)];
     result.train_loss = last.train_loss;
     result.test_loss = last.test_loss;
     result.test_metric = last.test_metric;
@@ -246,8 +276,8 @@ TrainResult TrainingRun<T>::run() {
 template <typename T>
 void TrainingRun<T>::describe(const LabeledData& data, const Standardizer& z) {
   state_.model = net_.spec();
-  state_.optimizer = optimizer_->spec();
-  state_.schedule = schedule_->spec();
+  state_.optimizer = stepper_->spec();
+  state_.schedule = stepper_->schedule_spec();
   state_.data = data.name;
   state_.target = data.target;
   state_.data_hash = data.content_hash;
@@ -257,6 +287,9 @@ void TrainingRun<T>::describe(const LabeledData& data, const Standardizer& z) {
   state_.standardize = options_.standardize;
   state_.clip_norm = options_.clip_norm;
   state_.clip_value = options_.clip_value;
+  state_.early_stop = early_stop_ ? early_stop_->text() : std::string();
+  state_.accumulate = options_.accumulate;
+  state_.param_groups = stepper_->groups();
   state_.shape = data.shape;
   state_.double_precision = net_.config().double_precision;
   state_.num_params = net_.num_params();
@@ -268,9 +301,11 @@ void TrainingRun<T>::describe(const LabeledData& data, const Standardizer& z) {
 
 template <typename T>
 double TrainingRun<T>::train_epoch(std::int64_t epoch) {
-  optimizer_->to_train(net_.params());  // schedule-free rules: gradients at y
+  stepper_->to_train(net_.params());  // schedule-free rules: gradients at y
   sampler_.start_epoch(rng_);
   const Index batches = sampler_.batches_per_epoch();
+  const Index accumulate = options_.accumulate;
+  if (svrg_) svrg_snapshot();
   const Index d = net_.inputs();
   double total = 0.0;
   for (Index b = 0; b < batches; ++b) {
@@ -286,6 +321,8 @@ double TrainingRun<T>::train_epoch(std::int64_t epoch) {
       x = batch_x_.data();
       y = batch_y_.data();
     }
+    const Index group_end = std::min(batches, (b / accumulate + 1) * accumulate);
+    if (accumulate > 1 && b % accumulate == 0) mean_rows_ = rows_of_batches(b, group_end);
     const double loss = loss_and_grad(x, y, count);
     if (!std::isfinite(loss)) {
       diverged_batch_ = b + 1;
@@ -293,10 +330,9 @@ double TrainingRun<T>::train_epoch(std::int64_t epoch) {
       return kNaN;
     }
     total += loss * static_cast<double>(count);
-    if (options_.clip_value > 0) clip_grad_value(net_.grad(), options_.clip_value);
-    if (options_.clip_norm > 0) clip_grad_norm(net_.grad(), options_.clip_norm);
-    optimizer_->step(net_.params(), std::span<const T>(net_.grad()));
-    schedule_->step(*optimizer_);
+    if (svrg_) svrg_correct(x, y, count);
+    if (accumulate > 1 && !accumulate_grad(b % accumulate == 0, b + 1 == group_end)) continue;
+    optimizer_step();
     if (callbacks_.on_batch) callbacks_.on_batch(epoch, b + 1, batches);
     if (b + 1 < batches && stop_requested()) {
       stopped_ = true;
@@ -327,7 +363,7 @@ Network<T>& TrainingRun<T>::part_net(int part) { return part == 0 ? net_ : *work
 template <typename T>
 double TrainingRun<T>::loss_and_grad(const T* x, const double* y, Index count) {
   const Index shards = shard_count(count);
-  if (shards == 1 && ranks_ == 1) return net_.loss_and_grad(x, y, count);  // what the general path gives
+  if (shards == 1 && ranks_ == 1 && mean_rows_ == 0) return net_.loss_and_grad(x, y, count);  // what the general path gives
   const auto block = [&](int rank) { return static_cast<Index>(block_begin(static_cast<std::size_t>(shards), rank, ranks_)); };
   const Index first = block(rank_), last = block(rank_ + 1);
   compute_shards(x, y, count, shards, first, last);
@@ -357,7 +393,7 @@ double TrainingRun<T>::loss_and_grad(const T* x, const double* y, Index count) {
 template <typename T>
 void TrainingRun<T>::compute_shards(const T* x, const double* y, Index count, Index shards, Index first, Index last) {
   const Index d = net_.inputs();
-  const double scale = 1.0 / static_cast<double>(count);
+  const double scale = 1.0 / static_cast<double>(mean_rows_ > 0 ? mean_rows_ : count);
   const int parts = pool_->size();
   auto forward_backward = [&](int part) {
     Network<T>& net = part_net(part);
@@ -482,6 +518,7 @@ TrainResult TrainingRun<T>::base_result() const {
   result.train_rows = train_x_.rows();
   result.test_rows = test_x_.rows();
   result.best_epoch = best_epoch_;
+  result.kept_epoch = kept_epoch_;
   result.checkpoint_error = checkpoint_error_;
   return result;
 }
@@ -490,14 +527,16 @@ template <typename T>
 Checkpoint TrainingRun<T>::snapshot() const {
   Checkpoint c = state_;
   c.params = to_bytes(net_.params());
-  c.optimizer_state = optimizer_->save_state();
-  c.schedule_step = schedule_->step_count();
+  c.optimizer_state = stepper_->save_state();
+  c.schedule_step = stepper_->step_count();
   c.rng_state = rng_.save();
   c.epoch = epoch_;
   c.history = history_;
   c.best_params = to_bytes(std::span<const T>(best_params_));
   c.best_epoch = best_epoch_;
   c.best_loss = best_loss_;
+  c.early_stop_epoch = kept_epoch_;
+  if (kept_epoch_ > 0) c.early_stop_params = to_bytes(std::span<const T>(kept_params_));
   return c;
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,7 +21,9 @@
 #include "descent/ml/trainer.hpp"
 #include "descent/optim/optimizer.hpp"
 #include "descent/optim/schedule.hpp"
+#include "ml/early_stop.hpp"
 #include "ml/eigen_maps.hpp"
+#include "ml/stepper.hpp"
 #include "ml/worker_pool.hpp"
 
 namespace descent::ml::detail {
@@ -78,6 +81,25 @@ class TrainingRun {
 
   bool stop_requested() const { return callbacks_.stop != nullptr && callbacks_.stop->load(); }
 
+  // Early stopping: notes the epoch just recorded; true when patience has run out.
+  bool early_stop_after(const EpochRecord& record);
+  bool patience_spent() const {
+    return early_stop_ && kept_epoch_ > 0 && epoch_ - kept_epoch_ >= early_stop_->patience;
+  }
+  // One optimizer step on net_.grad() (clipped first), then the schedules' step.
+  void optimizer_step();
+  // Optimizer steps per epoch: one per `accumulate` batches (the last group may be smaller).
+  std::int64_t steps_per_epoch() const;
+  // Rows in batches [first, last) of the epoch.
+  Index rows_of_batches(Index first, Index last) const;
+  // Adds net_.grad() to the group's gradient (the group's first batch starts it); at the group's
+  // last batch puts the sum in net_.grad() and returns true (time to step).
+  bool accumulate_grad(bool first, bool last);
+  // SVRG: the epoch's snapshot of the parameters and the full training gradient there.
+  void svrg_snapshot();
+  // SVRG: net_.grad() (a batch's gradient at the parameters) becomes g(w) - g(snapshot) + mu.
+  void svrg_correct(const T* x, const double* y, Index count);
+
   // Writes options.checkpoint (when set); an io failure is kept in checkpoint_error_.
   void write_checkpoint();
 
@@ -110,8 +132,7 @@ class TrainingRun {
   Network<T> net_;
   std::vector<std::unique_ptr<Network<T>>> workers_;
   std::unique_ptr<WorkerPool> pool_ = std::make_unique<WorkerPool>(1);
-  std::unique_ptr<optim::Optimizer> optimizer_;
-  std::unique_ptr<optim::Schedule> schedule_;
+  std::unique_ptr<Stepper> stepper_;  // the optimizer and schedule of each parameter group
   Rng rng_;
   RowMatrix<T> train_x_, test_x_;
   Vec train_y_, test_y_;
@@ -125,6 +146,13 @@ class TrainingRun {
   TrainingHistory history_;
   AlignedBuffer<T> best_params_;
   double best_loss_ = std::numeric_limits<double>::infinity();
+  std::optional<EarlyStop> early_stop_;
+  AlignedBuffer<T> kept_params_;  // early stopping: the best epoch's parameters
+  std::int64_t kept_epoch_ = 0;
+  AlignedBuffer<T> accumulated_;  // accumulate > 1: the group's gradient so far
+  Index mean_rows_ = 0;           // > 0: gradients are means over this many rows (a group's)
+  bool svrg_ = false;             // the optimizer is svrg: the loop reduces the variance
+  AlignedBuffer<T> svrg_point_, svrg_mean_, svrg_grad_;  // snapshot, full gradient there, scratch
   std::int64_t best_epoch_ = 0;
   std::int64_t epoch_ = 0;
   bool stopped_ = false;

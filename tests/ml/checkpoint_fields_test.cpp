@@ -175,9 +175,13 @@ TEST(CheckpointFields, OptimizerStateForAnotherSizeIsRefused) {
   EXPECT_THAT(message, NamesField("optimizer_state"));
 }
 
-// Version 1 bytes: version 2's without the target and the data hash, CRC recomputed.
+// Version 1 bytes: version 3's without the target and the data hash (version 2) and without the
+// training controls at the end (version 3), CRC recomputed.
 std::string as_version_1(const Checkpoint& c) {
   std::string bytes = encode_checkpoint(c);
+  std::size_t controls = 8 + c.early_stop.size() + 8 + 8 + 8 + c.early_stop_params.size() + 8;
+  for (const auto& group : c.param_groups) controls += 8 + group.size();
+  bytes.erase(bytes.size() - 4 - controls, controls);
   std::size_t pos = 12;  // magic, version
   for (int blob = 0; blob < 4; ++blob) {
     std::uint64_t size = 0;

@@ -6,7 +6,8 @@
 // Layout (little-endian): magic "DSCNTCKP", u32 version, then fields in the order of the struct
 // below (strings and blobs as u64 length + bytes, numbers as 8-byte IEEE / two's complement),
 // then u32 crc32 of everything before it. Version 1 lacked `target` and `data_hash`; it is still
-// read (for predict), but a run cannot resume from it.
+// read (for predict), but a run cannot resume from it. Version 2 lacked the training controls
+// (read as: none).
 #pragma once
 
 #include <cstdint>
@@ -36,7 +37,7 @@ struct TrainingHistory {
 };
 
 struct Checkpoint {
-  static constexpr std::uint32_t kVersion = 2;
+  static constexpr std::uint32_t kVersion = 3;
   std::uint32_t version = kVersion;  // the version read (encode always writes kVersion)
 
   // What the run is: canonical specs and settings; a resume must agree with all of them.
@@ -71,6 +72,12 @@ struct Checkpoint {
   std::string best_params;      // the parameters of the best epoch so far (same layout)
   std::int64_t best_epoch = 0;
   double best_loss = 0.0;
+  // Training controls (version 3): settings a resume must agree with, and early stopping's state.
+  std::string early_stop;                 // canonical early-stopping spec; empty: off
+  std::int64_t accumulate = 1;            // minibatches per optimizer step
+  std::vector<std::string> param_groups;  // canonical parameter groups, in order
+  std::string early_stop_params;          // the parameters of the epoch early stopping keeps
+  std::int64_t early_stop_epoch = 0;      // that epoch; 0: none yet
 };
 
 std::string encode_checkpoint(const Checkpoint& checkpoint);

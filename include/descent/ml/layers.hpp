@@ -42,6 +42,8 @@ class Layer {
   virtual Index input_size() const = 0;   // values per sample in
   virtual Index output_size() const = 0;  // values per sample out
   virtual Index num_params() const { return 0; }
+  // The biases at the end of the layer's parameters (the rest are its weight matrix).
+  virtual Index bias_count() const { return 0; }
   // Points the layer at its slice of the network's parameter and gradient buffers.
   virtual void bind(T* /*params*/, T* /*grad*/) {}
   virtual void init(Init /*init*/, Rng& /*rng*/) {}

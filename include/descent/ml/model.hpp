@@ -54,6 +54,21 @@ ModelConfig resolve_model(std::string_view spec_text, const ProblemShape& shape)
 // resolve_model and Network's constructor do.
 Index count_params(std::string_view spec_text, const ProblemShape& shape);
 
+// One parameter tensor of a model: layer `layer` (1-based, counting the layers with parameters:
+// dense and conv2d, in order) has its weight matrix (rows = outputs or output channels, cols =
+// inputs or kernel taps, row-major) then its biases (rows = the count, cols = 1) in the buffer.
+struct ParamTensor {
+  Index layer = 1;
+  bool bias = false;
+  Index offset = 0;  // into Network::params()
+  Index rows = 0, cols = 0;
+  Index size() const { return rows * cols; }
+  std::string name() const;  // "layer1.weight", "layer2.bias"
+};
+
+// The parameter tensors of the model on the problem, in buffer order (without allocating them).
+std::vector<ParamTensor> param_layout(std::string_view spec_text, const ProblemShape& shape);
+
 // A model sensible for the problem when none is given: linear for regression, logistic for two
 // classes, mlp(hidden=[64]) for ten or more inputs per class... (see model.cpp), softmax otherwise.
 std::string default_model(const ProblemShape& shape);

@@ -21,6 +21,7 @@ namespace descent::ml {
 inline constexpr std::int64_t kMaxEpochs = 1'000'000'000;
 inline constexpr std::int64_t kMaxBatchSize = 1'000'000'000'000;
 inline constexpr int kMaxThreads = 4096;
+inline constexpr std::int64_t kMaxAccumulate = 1'000'000;
 
 struct TrainOptions {
   std::string model{};                 // a model spec; empty: default_model(shape)
@@ -36,6 +37,18 @@ struct TrainOptions {
   int threads = 0;                     // > 0: OpenMP / Eigen threads; 0: leave as is
   std::string checkpoint{};            // written after every epoch when not empty
   std::string resume{};                // continue from this checkpoint when not empty
+  // Stop when the monitored figure has not improved for `patience` epochs and keep the best
+  // epoch's parameters: "patience=5, min_delta=1e-4, monitor=test_loss" (monitor: train_loss,
+  // test_loss or test_accuracy). Empty: train every epoch.
+  std::string early_stop{};
+  // One optimizer step per `accumulate` minibatches, on the mean gradient over their rows: the
+  // step of a batch `accumulate` times larger. The last group of an epoch takes what is left.
+  std::int64_t accumulate = 1;
+  // Parameter groups as torch's param_groups: "bias: weight_decay=0", "layer1: lr=1e-4". A
+  // selector (weight, bias, layerN, layerN.weight, layerN.bias; layers with parameters counted
+  // from 1) and options of the optimizer that replace the run's for those parameters. Later
+  // groups override earlier ones where they overlap.
+  std::vector<std::string> param_groups{};
   // Several processes (parallel/): each computes its block of every batch's shards; process 0
   // alone writes the checkpoint. Null: this process alone. Not owned; must outlive train().
   Combiner* combiner = nullptr;
@@ -73,6 +86,11 @@ struct TrainResult {
   // run: the results are returned, and the next epoch tries again.
   std::string checkpoint_error;
   std::int64_t best_epoch = 0;
+  // With early stopping: the epoch whose parameters the run keeps (its figures are the result's;
+  // the checkpoint holds them as early_stop_params, which predict uses), and whether the run
+  // stopped before its last epoch (reason no_progress).
+  std::int64_t kept_epoch = 0;
+  bool early_stopped = false;
   Checkpoint final_state;      // the state at the end (the best one after divergence)
   int ranks = 1;               // processes that trained together
   int threads = 1;             // threads of each process
