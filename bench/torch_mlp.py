@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch CPU baseline for bench/ml_bench.cpp: the same models, optimizer and batches on Fashion-MNIST.
 
-Usage: OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=2 /usr/bin/python3 bench/torch_mlp.py [--model mlp|cnn] [--epochs 5]
+Usage: OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=2 /usr/bin/python3 bench/torch_mlp.py [--model mlp|cnn] [--epochs 5] [--seed 0]
 Prints one JSON document: {"model": .., "epochs": [{"epoch": 1, "seconds": .., "test_accuracy": ..}, ...]}.
 Features are scaled as descent does (standardized with training-set statistics); seconds count
 training only (the test evaluation after each epoch is timed separately as eval_seconds).
@@ -55,14 +55,15 @@ def main():
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=0, help="initialization and shuffling")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    torch.manual_seed(0)
+    torch.manual_seed(args.seed)
     xtr, ytr, xte, yte = load()
     model = make_model(args.model)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = torch.nn.CrossEntropyLoss()
-    g = torch.Generator().manual_seed(0)
+    g = torch.Generator().manual_seed(args.seed)
     epochs = []
     for epoch in range(1, args.epochs + 1):
         start = time.perf_counter()
@@ -81,7 +82,7 @@ def main():
             acc = (model(xte).argmax(dim=1) == yte).double().mean().item()
         epochs.append({"epoch": epoch, "seconds": seconds, "train_loss": total / xtr.shape[0],
                        "test_accuracy": acc, "eval_seconds": time.perf_counter() - start})
-    print(json.dumps({"model": args.model, "threads": args.threads, "epochs": epochs}))
+    print(json.dumps({"model": args.model, "threads": args.threads, "seed": args.seed, "epochs": epochs}))
 
 
 if __name__ == "__main__":

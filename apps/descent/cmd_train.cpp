@@ -116,7 +116,8 @@ nlohmann::json to_json(const TrainArgs& a, const ml::TrainResult& r, const ml::C
                       {"test_loss", test_num(e.test_loss)},
                       {metric_name(cls), test_num(e.test_metric)},
                       {"lr", json_num(e.lr)},
-                      {"seconds", e.seconds}});
+                      {"seconds", e.seconds},
+                      {"train_seconds", e.train_seconds}});
   }
   nlohmann::json doc = {
       {"data", a.data},
@@ -288,8 +289,11 @@ RunFn setup(CLI::App& sub) {
                                                    "fashion-mnist) or a CSV / IDX file")->capture_default_str();
   a->target_flag = sub.add_option("--target", a->target,
                                   "CSV target column (name or 0-based index; default: the last)");
-  a->model_flag = sub.add_option("--model", o.model, "linear, logistic, softmax, mlp(hidden=[64], activation=relu), "
-                                                     "cnn(channels=[8,16], kernel=3, hidden=64); default: by data set");
+  a->model_flag =
+      sub.add_option("--model", o.model,
+                     "linear, logistic, softmax, mlp(hidden=[64], activation=relu), "
+                     "cnn(channels=[8,16], kernel=3, hidden=64); default: by data set; mlp and cnn "
+                     "take init=uniform (PyTorch's default, the default), he, xavier or zeros");
   a->optimizer_flag = sub.add_option("--optimizer", o.optimizer, "a first-order optimizer spec, e.g. adam(lr=0.001, weight_decay=1e-4), or train's own "
                                                              "muon(lr=0.02) and svrg(lr=0.1); default: adam "
                                                              "for classes, sgd(lr=0.01) for linear regression, adam(lr=0.1) otherwise");

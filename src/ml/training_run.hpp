@@ -34,6 +34,7 @@ inline constexpr int kMaxThreads = 64;  // threads of a run, at most
 inline constexpr Index kShardRows = 64;
 inline constexpr Index kMaxShards = 16;
 inline Index shard_count(Index count) { return std::clamp<Index>(count / kShardRows, 1, kMaxShards); }
+inline constexpr Index kEvalChunk = 1000;  // rows per forward pass when evaluating
 
 // A resume needs the data its checkpoint was trained on: the same content (wherever the file now
 // is) and target column. Version 1 checkpoints recorded neither, so they cannot be resumed.
@@ -109,7 +110,10 @@ class TrainingRun {
   double loss_and_grad(const T* x, const double* y, Index count);
   // This process's shards [first, last) of a batch: each one's loss sum and gradient in its slot.
   void compute_shards(const T* x, const double* y, Index count, Index shards, Index first, Index last);
-  // net_.grad() = the slots [first, last) added in shard order.
+  // Where shard `shard`'s gradient is written: its slot, except shard 0 of a process that
+  // computes every shard, which goes straight into net_.grad() (one slot less to write and read).
+  T* shard_grad(Index shard);
+  // net_.grad() = the shards [first, last) added in shard order.
   void add_shards(Index first, Index last);
 
   bool params_finite() const;

@@ -23,7 +23,8 @@ TEST(TrainCli, JsonHasTheDocumentedKeys) {
     EXPECT_TRUE(doc.contains(key)) << key;
   }
   ASSERT_EQ(doc["epochs"].size(), 3u);
-  for (const char* key : {"epoch", "train_loss", "test_loss", "test_accuracy", "lr", "seconds"}) {
+  for (const char* key :
+       {"epoch", "train_loss", "test_loss", "test_accuracy", "lr", "seconds", "train_seconds"}) {
     EXPECT_TRUE(doc["epochs"][0].contains(key)) << key;
   }
   EXPECT_EQ(doc["epochs"][0]["epoch"], 1);

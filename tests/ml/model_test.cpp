@@ -1,7 +1,10 @@
 // Networks: backward passes against central differences, layer bookkeeping, spec resolution.
 #include "descent/ml/model.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <span>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -113,10 +116,57 @@ TEST(Network, ZerosInitGivesEveryHiddenUnitTheSameGradient) {
   }
 }
 
+// The largest |value| in params[offset, offset + count).
+double largest(std::span<const float> params, Index offset, Index count) {
+  double top = 0.0;
+  for (Index i = offset; i < offset + count; ++i) {
+    top = std::max(top, std::abs(static_cast<double>(params[i])));
+  }
+  return top;
+}
+
+TEST(Network, DefaultInitDrawsWeightsAndBiasesInPyTorchsBounds) {
+  // nn.Linear's default: weights and biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+  Network<float> net("mlp(hidden=[40])", kThreeClasses);
+  Rng rng(3);
+  net.init(rng);
+  const auto p = net.params();
+  const double first = 1.0 / std::sqrt(5.0), second = 1.0 / std::sqrt(40.0);
+  for (const auto& [offset, count, bound] :
+       {std::tuple<Index, Index, double>{0, 200, first},  // W1 40 x 5
+        {200, 40, first},                                 // b1
+        {240, 120, second},                               // W2 3 x 40
+        {360, 3, second}}) {                              // b2
+    EXPECT_LE(largest(p, offset, count), bound) << offset;
+    EXPECT_GT(largest(p, offset, count), 0.5 * bound) << offset;  // spread out, biases too
+  }
+}
+
+TEST(Network, DefaultConvInitUsesKernelTimesChannelsAsFanIn) {
+  // nn.Conv2d's fan_in is in_channels x kernel x kernel: 2 x 3 x 3 = 18 for the first layer.
+  Network<float> net("cnn(channels=[4], kernel=3, hidden=0)", kImages);
+  Rng rng(3);
+  net.init(rng);
+  const double bound = 1.0 / std::sqrt(18.0);
+  EXPECT_LE(largest(net.params(), 0, 4 * 18 + 4), bound);
+  EXPECT_GT(largest(net.params(), 4 * 18, 4), 0.5 * bound);  // the biases are drawn too
+}
+
+TEST(Network, HeInitIsStillSelectableAndStartsBiasesAtZero) {
+  // The default for relu networks before uniform: init=he selects it.
+  Network<float> net("mlp(hidden=[40], init=he)", kThreeClasses);
+  EXPECT_EQ(net.spec(), "mlp(hidden=[40], activation=relu, init=he)");
+  Rng rng(3);
+  net.init(rng);
+  EXPECT_EQ(largest(net.params(), 200, 40), 0.0);
+  EXPECT_GT(largest(net.params(), 0, 200), 1.0 / std::sqrt(5.0));  // normal, std sqrt(2/5)
+}
+
 TEST(ResolveModel, FillsDefaultsIntoCanonicalText) {
-  EXPECT_EQ(resolve_model("mlp", kThreeClasses).spec.text(), "mlp(hidden=[64], activation=relu, init=he)");
+  EXPECT_EQ(resolve_model("mlp", kThreeClasses).spec.text(),
+            "mlp(hidden=[64], activation=relu, init=uniform)");
   EXPECT_EQ(resolve_model("mlp(activation=tanh)", kThreeClasses).spec.text(),
-            "mlp(hidden=[64], activation=tanh, init=xavier)");
+            "mlp(hidden=[64], activation=tanh, init=uniform)");
   EXPECT_TRUE(resolve_model("softmax", kThreeClasses).double_precision);
   EXPECT_FALSE(resolve_model("mlp", kThreeClasses).double_precision);
 }

@@ -26,7 +26,7 @@ TEST(RealData, DefaultModelOnDigitsReaches95Percent) {
   // What `descent train` with no arguments does.
   const LabeledData digits = load_labeled("digits");
   const TrainResult r = train(digits, {});
-  EXPECT_EQ(r.model, "mlp(hidden=[64], activation=relu, init=he)");
+  EXPECT_EQ(r.model, "mlp(hidden=[64], activation=relu, init=uniform)");
   EXPECT_GE(r.test_metric, 0.95);
 }
 

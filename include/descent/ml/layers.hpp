@@ -20,8 +20,8 @@ using AlignedBuffer = std::vector<T, Eigen::aligned_allocator<T>>;
 
 // How weights start: zeros (every unit the same: shows the symmetry problem), uniform
 // (PyTorch's default U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases), xavier
-// (Glorot uniform, a = sqrt(6 / (fan_in + fan_out))) or he (Kaiming normal, std = sqrt(2 / fan_in)).
-// xavier and he start biases at zero.
+// (Glorot uniform, a = sqrt(6 / (fan_in + fan_out))) or he (Kaiming normal, std = sqrt(2 /
+// fan_in)). xavier and he start biases at zero. mlp and cnn default to uniform (see model.hpp).
 enum class Init { zeros, uniform, xavier, he };
 enum class Activation { relu, tanh, sigmoid };
 

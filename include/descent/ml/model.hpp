@@ -6,14 +6,15 @@
 //   linear                    y = w.x + b, MSE loss (regression)
 //   logistic                  z = w.x + b, binary cross-entropy on sigmoid(z) (2 classes)
 //   softmax                   z = W x + b, cross-entropy on softmax(z) (any number of classes)
-//   mlp(hidden=[64], activation=relu|tanh|sigmoid, init=he|xavier|uniform|zeros)
+//   mlp(hidden=[64], activation=relu|tanh|sigmoid, init=uniform|he|xavier|zeros)
 //       dense + activation per hidden width, then a dense output layer (one output for
 //       regression with MSE, one per class with cross-entropy)
-//   cnn(channels=[8, 16], kernel=3, pool=2, hidden=64, activation=relu, init=he)
+//   cnn(channels=[8, 16], kernel=3, pool=2, hidden=64, activation=relu, init=uniform)
 //       for image data: per entry of channels, conv2d(kernel, same padding) + activation +
 //       max-pool(pool); then dense(hidden) + activation (hidden=0: none) and the output layer
 // Every model also takes init= (linear/logistic/softmax default zeros: convex, so zeros is the
-// natural start; mlp/cnn default he for relu, xavier for tanh/sigmoid) and
+// natural start; mlp/cnn default uniform, PyTorch's default for nn.Linear and nn.Conv2d, for any
+// activation; the earlier defaults, he for relu and xavier for tanh/sigmoid, stay selectable) and
 // dtype=float32|float64 (linear/logistic/softmax default float64 so that least squares can be
 // solved to 1e-6 relative; mlp/cnn default float32 for speed).
 #pragma once
