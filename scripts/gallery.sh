@@ -33,4 +33,11 @@ run train --data digits --model 'mlp(hidden=[64])' --optimizer 'adam(lr=0.001)' 
 # Loss landscapes of a small MLP on the digits (Li et al. 2018).
 run landscape --data digits --model 'mlp(hidden=[32])' --epochs 10 --out "$out/landscape_2d.png"
 run landscape --data digits --model 'mlp(hidden=[32])' --epochs 10 --1d --out "$out/landscape_1d.png"
+# The page of `descent serve` racing on Rosenbrock: a screenshot from the browser test.
+if [[ -d tests/browser/node_modules/puppeteer-core ]] && command -v chromium >/dev/null; then
+  echo "+ node tests/browser/race.test.mjs"
+  bin=$(realpath "$descent")
+  dir=$(realpath "$out")
+  (cd tests/browser && node race.test.mjs "$bin" "$dir")
+fi
 echo "wrote $(ls "$out"/*.png | wc -l) pictures to $out"
