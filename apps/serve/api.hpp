@@ -56,7 +56,8 @@ nlohmann::json problems_json();
 // POST /api/contour: {"expr", "range": [x_lo, x_hi, y_lo, y_hi], "resolution", "levels"}.
 // Two variables: the grid of f and |grad f|, the levels and their colours (the PNG plots');
 // one variable: the curve. Throws ApiError (400, 413) or descent::Error for a bad formula.
-nlohmann::json contour_json(const nlohmann::json& request, const Limits& limits);
+// Returns the JSON text (its grid arrays are written directly, see api.cpp).
+std::string contour_json(const nlohmann::json& request, const Limits& limits);
 
 // POST /api/race: {"expr", "at": [...], "optimizers": [spec, ...], "schedule", "steps", "tol"}.
 // Each optimizer runs from `at` as `descent minimize --json --trace` would (the same objective,

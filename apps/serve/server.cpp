@@ -134,7 +134,7 @@ struct Server::Impl {
   std::uint64_t next_id = 1;
 
   void routes();
-  void post_json(const std::string& path, std::function<nlohmann::json(const nlohmann::json&)> fn);
+  void post_json(const std::string& path, std::function<std::string(const nlohmann::json&)> fn);
   void start_training(const httplib::Request& req, httplib::Response& res);
   void stream_training(const ml::LabeledData& data, const TrainRequest& request, std::uint64_t id,
                        Run& run, httplib::DataSink& sink);
@@ -142,12 +142,12 @@ struct Server::Impl {
 };
 
 void Server::Impl::post_json(const std::string& path,
-                             std::function<nlohmann::json(const nlohmann::json&)> fn) {
+                             std::function<std::string(const nlohmann::json&)> fn) {
   http.Post(path, [this, fn](const httplib::Request& req, httplib::Response& res) {
     guarded(res, [&] {
       const auto body = nlohmann::json::parse(req.body);
       const auto slot = hold(runs, "contours and races", limits.max_runs);
-      send_json(res, 200, fn(body));
+      res.set_content(fn(body), kJson);
     });
   });
 }
@@ -158,7 +158,7 @@ void Server::Impl::routes() {
   });
   post_json("/api/contour", [this](const nlohmann::json& r) { return contour_json(r, limits); });
   post_json("/api/race",
-            [this](const nlohmann::json& r) { return race_json(r, limits, &stopping); });
+            [this](const nlohmann::json& r) { return race_json(r, limits, &stopping).dump(); });
   http.Get("/api/train", [this](const httplib::Request& req, httplib::Response& res) {
     guarded(res, [&] { start_training(req, res); });
   });
