@@ -44,4 +44,11 @@ if [[ ! -x "$examples/example_svrg_vs_sgd" ]]; then
 fi
 echo "+ example_svrg_vs_sgd"
 "$examples/example_svrg_vs_sgd" "$out/svrg_vs_sgd.png" >/dev/null
+# The page of `descent serve` racing on Rosenbrock: a screenshot from the browser test.
+if [[ -d tests/browser/node_modules/puppeteer-core ]] && command -v chromium >/dev/null; then
+  echo "+ node tests/browser/race.test.mjs"
+  bin=$(realpath "$descent")
+  dir=$(realpath "$out")
+  (cd tests/browser && node race.test.mjs "$bin" "$dir")
+fi
 echo "wrote $(ls "$out"/*.png | wc -l) pictures to $out"
