@@ -315,10 +315,12 @@ RunFn setup(CLI::App& sub) {
   sub.add_option("--tol", a->tol, "stop when |grad| <= tol (default 1e-8)")
       ->check(number_in(0, INFINITY));
   sub.add_option("--ftol", a->ftol,
-                 "stop when a step changes f by at most ftol * max(|f|, 1) (default 0: off)")
+                 "stop when a step from x_k changes f by at most ftol * max(|f_k|, |f_k+1|, 1) "
+                 "(default 0: off)")
       ->check(number_in(0, INFINITY));
   sub.add_option("--xtol", a->xtol,
-                 "stop when a step moves x by at most xtol * (xtol + |x|) (default 0: off)")
+                 "stop when a step from x_k moves x by at most xtol * (xtol + |x_k|) (2-norms; "
+                 "default 0: off)")
       ->check(number_in(0, INFINITY));
   sub.add_option("--max-time", a->max_time,
                  "stop before the next step once the run has taken this many seconds (default 0: "

@@ -123,8 +123,9 @@ std::string tolerance_stop(const MinimizeOptions& o, std::int64_t step, double f
     const double bound = o.ftol * std::max({std::abs(f_prev), std::abs(f), 1.0});
     if (change <= bound) {
       reason = StopReason::ftol;
-      return fmt::format("stopped at step {}: f changed by {} <= ftol * max(|f|, 1) = {}", step,
-                         fmt_value(change), fmt_value(bound));
+      return fmt::format(
+          "stopped at step {}: f changed by {} <= ftol * max(|f_k|, |f_k+1|, 1) = {}", step,
+          fmt_value(change), fmt_value(bound));
     }
   }
   if (o.xtol > 0) {
