@@ -45,9 +45,10 @@ Curvature curvature(const HessianProduct& product, Index n, const CurvatureOptio
   const Index wanted = options.iterations > 0 ? options.iterations : 2 * options.top + 30;
   const Index fits = kMaxLanczosValues / n;
   if (fits < std::min<Index>(n, options.top + 1)) {
-    throw_usage("curvature: {} variables; Lanczos needs {} x {} numbers, more than {}; ask for "
-                "fewer eigenvalues (top)",
-                n, n, options.top + 1, kMaxLanczosValues);
+    throw_usage(
+        "curvature: {} variables; Lanczos needs {} x {} numbers, more than {}; ask for "
+        "fewer eigenvalues (top)",
+        n, n, options.top + 1, kMaxLanczosValues);
   }
   const Index limit = std::min({n, wanted, kMaxLanczosIterations, fits});
   Mat q(n, limit);
