@@ -43,7 +43,14 @@ void reorthogonalize(const Mat& q, Index k, Vec& w) {
 Curvature curvature(const HessianProduct& product, Index n, const CurvatureOptions& options) {
   check_options(options, n);
   const Index wanted = options.iterations > 0 ? options.iterations : 2 * options.top + 30;
-  const Index limit = std::min<Index>(n, std::min<Index>(wanted, kMaxLanczosIterations));
+  const Index fits = kMaxLanczosValues / n;
+  if (fits < std::min<Index>(n, options.top + 1)) {
+    throw_usage(
+        "curvature: {} variables; Lanczos needs {} x {} numbers, more than {}; ask for "
+        "fewer eigenvalues (top)",
+        n, n, options.top + 1, kMaxLanczosValues);
+  }
+  const Index limit = std::min({n, wanted, kMaxLanczosIterations, fits});
   Mat q(n, limit);
   Vec alpha(limit), beta(limit);
   Rng rng(options.seed);

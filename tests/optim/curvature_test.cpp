@@ -114,6 +114,11 @@ TEST(Curvature, RefusesTopOutOfRange) {
   EXPECT_THROW(curvature(product_of(Mat::Identity(2, 2)), 2, {.top = 0}), Error);
 }
 
+TEST(Curvature, RefusesABasisTooBigForMemoryBeforeAnyProduct) {
+  const HessianProduct never = [](const Vec&, Vec&) { FAIL() << "no product expected"; };
+  EXPECT_THROW(curvature(never, kMaxLanczosValues, {.top = 3}), Error);
+}
+
 TEST(Curvature, RefusesANonFiniteProduct) {
   EXPECT_THROW(curvature([](const Vec& v, Vec& out) { out = v * NAN; }, 2), Error);
 }

@@ -23,6 +23,9 @@ using HessianProduct = std::function<void(const Vec& v, Vec& out)>;
 // and the most eigenvalues asked for.
 inline constexpr std::int64_t kMaxLanczosIterations = 1000;
 inline constexpr std::int64_t kMaxCurvatureTop = 100;
+// The Lanczos basis holds n x iterations numbers: past this many (800 MB) the iterations are
+// cut to fit (at least top + 1; bad_usage when even those do not fit).
+inline constexpr std::int64_t kMaxLanczosValues = 100'000'000;
 
 struct CurvatureOptions {
   std::int64_t top = 3;  // the largest eigenvalues wanted, [1, kMaxCurvatureTop]
