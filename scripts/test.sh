@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs every test: the CI build (g++, release,
 # warnings are errors; unit, CLI and example tests), the sanitizer build (clang, ASan + UBSan),
-# and the fuzzers for a fixed time (the formula parser 60 s, the readers and the checkpoint
-# loader 20 s each).
+# and the fuzzers for a fixed time (the formula parser 30 s, the readers and the checkpoint
+# loader 10 s each; longer runs with other seeds are in docs/contributing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
@@ -26,8 +26,8 @@ if ls fuzz/*_fuzz.cpp >/dev/null 2>&1; then
   for f in build/fuzz/fuzz/descent_*_fuzz; do
     name=$(basename "$f" | sed 's/^descent_//; s/_fuzz$//')
     corpus=fuzz/corpus/$name
-    seconds=20
-    [ "$name" = parser ] && seconds=60
+    seconds=10
+    [ "$name" = parser ] && seconds=30
     work=$(mktemp -d)
     cp -r "$corpus"/. "$work"/ 2>/dev/null || true
     # A fixed seed: the same run every time (DESCENT_FUZZ_SEED=0 picks one at random).

@@ -8,16 +8,14 @@
 #include <string>
 
 #include "descent/ml/checkpoint.hpp"
-#include "support/mpi.hpp"
-#include "support/temp.hpp"
-
 #ifdef DESCENT_MPIEXEC
 #define SKIP_WITHOUT_MPI() (void)0
 #else
 #define SKIP_WITHOUT_MPI() GTEST_SKIP() << "built without MPI (DESCENT_MPI off)"
-#define DESCENT_MPIEXEC "mpirun"
 #define DESCENT_ON_RANK "on_rank.sh"
 #endif
+#include "support/mpi.hpp"
+#include "support/temp.hpp"
 
 namespace descent::test {
 

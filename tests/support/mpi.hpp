@@ -9,6 +9,10 @@
 
 #include "support/cli.hpp"
 
+#ifndef DESCENT_MPIEXEC  // built without MPI: the parallel tests skip themselves
+#define DESCENT_MPIEXEC "mpirun"
+#endif
+
 namespace descent::test {
 
 // Seconds an mpirun may take before `timeout` ends it (and the test fails on exit code 124).

@@ -42,7 +42,7 @@ class World {
  private:
   int rank_ = 0;
   int ranks_ = 1;
-  bool initialized_ = false;
+  [[maybe_unused]] bool initialized_ = false;  // read only when built with MPI
 };
 
 }  // namespace descent::parallel
