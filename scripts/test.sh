@@ -2,7 +2,7 @@
 # Installs what is missing, then builds and runs every test: the CI build (g++, release,
 # warnings are errors; unit, CLI and example tests), the sanitizer build (clang, ASan + UBSan),
 # and the fuzzers for a fixed time (the formula parser 30 s, the readers and the checkpoint
-# loader 10 s each; longer runs with other seeds are in docs/contributing.md).
+# loader 10 s each; longer runs: docs/contributing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
