@@ -144,7 +144,10 @@ async function timeRosenbrock(page) {
 async function trainingStreamsAndCancels(page) {
   await page.click('#tab-train');
   await page.select('#train-data', 'digits');
-  await setValue(page, '#train-model', 'mlp(hidden=[32])');
+  // About 50 ms an epoch (1000 epochs would take about a minute), so the run is still going when
+  // cancel is pressed, however fast or loaded the machine.
+  await setValue(page, '#train-model', 'mlp(hidden=[256, 256])');
+  await setValue(page, '#train-batch', '4');
   await setValue(page, '#train-epochs', '1000');
   await page.click('#train-start');
   await page.waitForFunction(() => window.descent.training.epochs.length >= 3, { timeout: 30_000 });
