@@ -10,6 +10,7 @@
 
 #include "closure_rule.hpp"
 #include "lbfgsb_model.hpp"
+#include "line_search.hpp"
 #include "options.hpp"
 #include "registry.hpp"
 
@@ -44,6 +45,30 @@ const detail::OptionTable<LbfgsbOptions>& lbfgsb_table() {
   return table;
 }
 
+// lnsrlb's stpmx after the first iteration: the largest step along d that stays in the box.
+double step_bound(const Bounds& box, const Vec& x, const Vec& d) {
+  double stpmx = kBigStep;
+  for (Index i = 0; i < x.size(); ++i) {
+    const double a1 = d[i];
+    if (a1 < 0.0 && std::isfinite(box.lower[i])) {
+      const double a2 = box.lower[i] - x[i];
+      if (a2 >= 0.0) {
+        stpmx = 0.0;
+      } else if (a1 * stpmx < a2) {
+        stpmx = a2 / a1;
+      }
+    } else if (a1 > 0.0 && std::isfinite(box.upper[i])) {
+      const double a2 = box.upper[i] - x[i];
+      if (a2 <= 0.0) {
+        stpmx = 0.0;
+      } else if (a1 * stpmx > a2) {
+        stpmx = a2 / a1;
+      }
+    }
+  }
+  return stpmx;
+}
+
 bool any_bound(const Bounds& box) {
   return box.lower.array().isFinite().any() || box.upper.array().isFinite().any();
 }
@@ -69,6 +94,15 @@ class Lbfgsb final : public detail::ClosureRule {
           "lbfgsb has no learning rate (its line search sets the step); use it without a schedule");
   }
   double step(Vec& x, double f, const Vec& grad, const Objective& objective) override;
+  // One line search's outcome: ok with the accepted step, point, f and gradient (minimized
+  // signs), or not ok; evals counts the evaluations, gd0 is g . d at the start.
+  struct Search {
+    bool ok;
+    bool finite;  // false: the search stopped at a non-finite f or slope
+    std::int64_t evals;
+    double step, f, gd0;
+    Vec x, g;
+  };
   std::string save_state() const override;
   void load_state(std::string_view bytes) override;
   void reset() override {
@@ -87,6 +121,10 @@ class Lbfgsb final : public detail::ClosureRule {
     return detail::subspace_minimum(model_, box, x, g, cauchy);
   }
 
+  Search search(const Objective& objective, const Bounds& box, const Vec& x, double f, const Vec& g,
+                const Vec& z, const Vec& d);
+  void update(const Search& found, const Vec& g, const Vec& d);
+
   LbfgsbOptions options_;
   detail::CompactBfgs model_;
   std::int64_t iterations_ = 0;
@@ -100,38 +138,75 @@ double Lbfgsb::step(Vec& x, double f, const Vec& grad, const Objective& objectiv
   const double fk = maximize() ? -f : f;
   const Vec g = maximize() ? Vec(-grad) : grad;
   if (done_ || projected_grad_max(box, x, g) <= options_.pgtol) return f;
-  const auto evaluate = [&](const Vec& p, Vec& gp) { return this->evaluate(objective, p, &gp); };
   for (int attempt = 0; attempt < 2; ++attempt) {
-    const Vec d = target(box, x, g) - x;
-    const double gtd = g.dot(d);
-    if (!(gtd < 0)) {
-      if (model_.pairs() == 0) return f;  // no descent direction left: stationary in the box
-      model_.clear();                     // the model went bad: restart from the projected gradient
-      continue;
-    }
-    double step_max = kBigStep;
-    if (any_bound(box)) step_max = iterations_ == 0 ? 1.0 : max_feasible_step(box, x, d, kBigStep);
-    const double step0 =
-        iterations_ == 0 && !all_bounded(box) ? std::min(1.0 / d.norm(), step_max) : 1.0;
-    detail::LineSearch ls =
-        detail::wolfe_search(evaluate, box, x, fk, g, d, step0, step_max, options_.max_ls);
-    if (!ls.ok) {
-      if (model_.pairs() > 0) {
+    const Vec z = target(box, x, g);
+    const Vec d = z - x;
+    const Search found = search(objective, box, x, fk, g, z, d);
+    if (!found.ok) {
+      if (model_.pairs() > 0) {  // scipy's "refresh the lbfgs memory and restart the iteration"
         model_.clear();
         continue;
       }
-      failure_ = fmt::format("lbfgsb: the line search found no lower f in {} evaluations",
-                             options_.max_ls);
-      return f;
+      if (!found.finite) {
+        failure_ = "lbfgsb: f or its gradient is not finite along the search direction";
+      } else if (found.evals > 0) {
+        failure_ = fmt::format("lbfgsb: the line search found no acceptable step in {} evaluations",
+                               options_.max_ls);
+      }
+      return f;  // without evaluations: no descent direction left, stationary in the box
     }
-    model_.update(ls.x - x, ls.g - g);
+    update(found, g, d);
     const double ftol = options_.factr * std::numeric_limits<double>::epsilon();
-    done_ = fk - ls.f <= ftol * std::max({std::abs(fk), std::abs(ls.f), 1.0});
+    done_ = fk - found.f <= ftol * std::max({std::abs(fk), std::abs(found.f), 1.0});
     ++iterations_;
-    x = std::move(ls.x);
-    return maximize() ? -ls.f : ls.f;
+    x = found.x;
+    return maximize() ? -found.f : found.f;
   }
   return f;
+}
+
+// lnsrlb and its loop in mainlb: the step bound stpmx, the first step, trials at t + stp d (at z
+// itself for stp = 1), and at most max_ls evaluations.
+Lbfgsb::Search Lbfgsb::search(const Objective& objective, const Bounds& box, const Vec& x, double f,
+                              const Vec& g, const Vec& z, const Vec& d) {
+  Search out{false, true, 0, 1.0, f, 0.0, x, g};
+  out.gd0 = g.dot(d);
+  if (!(out.gd0 < 0.0)) return out;  // lnsrlb's info = -4: an ascent direction
+  const double dnorm = d.norm();
+  detail::MoreThuenteOptions o;
+  o.stpmax = kBigStep;
+  if (any_bound(box)) o.stpmax = iterations_ == 0 ? 1.0 : step_bound(box, x, d);
+  const double stp0 = iterations_ == 0 && !all_bounded(box) ? std::min(1.0 / dnorm, o.stpmax) : 1.0;
+  detail::MoreThuente dcsrch(f, out.gd0, stp0, o);
+  for (detail::SearchTask task = dcsrch.task();
+       task != detail::SearchTask::convergence && task != detail::SearchTask::warning;) {
+    if (task == detail::SearchTask::error || out.evals >= options_.max_ls) return out;
+    out.step = dcsrch.stp();
+    if (out.step == 1.0) {
+      out.x = z;
+    } else {
+      out.x = x + out.step * d;
+      project(box, out.x);  // rounding must not leave the box
+    }
+    ++out.evals;
+    out.f = evaluate(objective, out.x, &out.g);  // negated when maximizing
+    const double gd = out.g.dot(d);
+    // dcsrch would turn a non-finite value into a NaN step (scipy's does): fail instead.
+    out.finite = std::isfinite(out.f) && std::isfinite(gd);
+    if (!out.finite) return out;
+    task = dcsrch.next(out.f, gd);
+  }
+  out.ok = true;
+  return out;
+}
+
+// mainlb after a new x: the pair (stp d, g_new - g), skipped when s.y <= eps (-g.s).
+void Lbfgsb::update(const Search& found, const Vec& g, const Vec& d) {
+  const double gd = found.g.dot(d);
+  const double dr = found.step == 1.0 ? gd - found.gd0 : (gd - found.gd0) * found.step;
+  const double ddum = found.step == 1.0 ? -found.gd0 : -found.gd0 * found.step;
+  if (dr <= std::numeric_limits<double>::epsilon() * ddum) return;
+  model_.update(found.step == 1.0 ? d : Vec(found.step * d), found.g - g);
 }
 
 std::string Lbfgsb::save_state() const {

@@ -1,4 +1,4 @@
-// L-BFGS-B's model, Cauchy point, subspace step and line search (src/optim/lbfgsb_model.hpp).
+// L-BFGS-B's model, Cauchy point and subspace step (src/optim/lbfgsb_model.hpp).
 // The equations are those of Byrd, Lu, Nocedal and Zhu (1995), "A limited memory algorithm for
 // bound constrained optimization", sections 3 to 5; the names follow the paper.
 // clang-format off
@@ -16,22 +16,6 @@ namespace {
 
 constexpr double kEps = std::numeric_limits<double>::epsilon();
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// The minimizer of the cubic through (a, fa, ga) and (b, fb, gb), kept inside the middle 80%
-// of [a, b] (bisection when the cubic has no minimizer there).
-double cubic_step(double a, double fa, double ga, double b, double fb, double gb) {
-  const double lo = std::min(a, b), hi = std::max(a, b), margin = 0.1 * (hi - lo);
-  const double d1 = ga + gb - 3 * (fa - fb) / (a - b);
-  const double disc = d1 * d1 - ga * gb;
-  double t = 0.5 * (lo + hi);
-  if (disc >= 0) {
-    const double d2 = std::copysign(std::sqrt(disc), b - a);
-    const double denom = gb - ga + 2 * d2;
-    if (denom != 0) t = b - (b - a) * (gb + d2 - d1) / denom;
-  }
-  if (!std::isfinite(t)) t = 0.5 * (lo + hi);
-  return std::clamp(t, lo + margin, hi - margin);
-}
 
 }  // namespace
 
@@ -170,49 +154,6 @@ Vec subspace_minimum(const CompactBfgs& model, const Bounds& box, const Vec& x, 
   for (Index j = 0; j < nf; ++j) truncated[free[static_cast<std::size_t>(j)]] += alpha * du[j];
   project(box, truncated);
   return truncated;
-}
-
-LineSearch wolfe_search(const std::function<double(const Vec&, Vec&)>& evaluate, const Bounds& box,
-                        const Vec& x, double f, const Vec& g, const Vec& d, double step,
-                        double step_max, std::int64_t max_evals) {
-  constexpr double c1 = 1e-3, c2 = 0.9;
-  const double gtd = g.dot(d);
-  LineSearch best{false, 0.0, f, x, g};  // the lowest point with sufficient decrease so far
-  struct End {
-    double t, f, slope;
-  };
-  End lo{0.0, f, gtd}, hi{0.0, f, gtd};
-  bool bracketed = false;
-  Vec trial(x.size()), trial_g(x.size());
-  for (std::int64_t evals = 0; evals < max_evals; ++evals) {
-    trial = x + step * d;
-    project(box, trial);
-    const double ft = evaluate(trial, trial_g);
-    const double slope = trial_g.dot(d);
-    if (!std::isfinite(ft) || ft > f + c1 * step * gtd || (bracketed && ft >= lo.f) ||
-        (!bracketed && evals > 0 && ft >= lo.f)) {
-      hi = {step, std::isfinite(ft) ? ft : kInf, std::isfinite(ft) ? slope : 0.0};
-      bracketed = true;
-    } else {
-      best = {true, step, ft, trial, trial_g};
-      if (std::abs(slope) <= -c2 * gtd) return best;
-      if (bracketed && slope * (hi.t - lo.t) >= 0) hi = lo;
-      if (!bracketed && (slope >= 0 || step >= step_max)) {
-        if (step >= step_max && slope < 0) return best;  // the box stops the step
-        hi = lo;
-        bracketed = true;
-      }
-      lo = {step, ft, slope};
-    }
-    if (bracketed) {
-      step = std::isfinite(hi.f) ? cubic_step(lo.t, lo.f, lo.slope, hi.t, hi.f, hi.slope)
-                                 : 0.5 * (lo.t + hi.t);
-      if (std::abs(hi.t - lo.t) <= kEps * std::max(1.0, lo.t)) break;
-    } else {
-      step = std::min(step_max, 4 * step);
-    }
-  }
-  return best;
 }
 
 }  // namespace descent::optim::detail

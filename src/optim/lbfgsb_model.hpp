@@ -1,11 +1,10 @@
 // The pieces of L-BFGS-B (Byrd, Lu, Nocedal, Zhu 1995) behind src/optim/lbfgsb.cpp: the compact
-// limited-memory BFGS matrix, the generalized Cauchy point, the subspace minimization, and a
-// strong-Wolfe line search whose step is capped to stay in the box.
+// limited-memory BFGS matrix, the generalized Cauchy point and the subspace minimization (the
+// line search is line_search.hpp's MoreThuente).
 #pragma once
 
 #include <cstdint>
 #include <deque>
-#include <functional>
 #include <memory>
 #include <vector>
 
@@ -55,19 +54,5 @@ CauchyPoint cauchy_point(const CompactBfgs& model, const Bounds& box, const Vec&
 // (L-BFGS-B 3.0).
 Vec subspace_minimum(const CompactBfgs& model, const Bounds& box, const Vec& x, const Vec& g,
                      const CauchyPoint& cauchy);
-
-struct LineSearch {
-  bool ok = false;  // a step with sufficient decrease was found
-  double step = 0.0;
-  double f = 0.0;
-  Vec x, g;
-};
-
-// Strong Wolfe (c1 = 1e-3, c2 = 0.9, scipy's ftol and gtol) along d from x (f, g, slope gtd < 0)
-// with steps in (0, step_max], starting at `step`; at most max_evals evaluations. `evaluate`
-// returns f and writes the gradient.
-LineSearch wolfe_search(const std::function<double(const Vec&, Vec&)>& evaluate, const Bounds& box,
-                        const Vec& x, double f, const Vec& g, const Vec& d, double step,
-                        double step_max, std::int64_t max_evals);
 
 }  // namespace descent::optim::detail

@@ -151,4 +151,38 @@ WolfeStep<Point> strong_wolfe(Phi&& phi, double t, const Point& start, double d_
   return {bracket[low], bp[low], evals};
 }
 
+// Moré and Thuente's line search as MINPACK-2's dcsrch (with its dcstep), the search of
+// scipy's L-BFGS-B (lbfgsb.f, lnsrlb): a state machine driven by its caller. Start it with
+// phi(0), phi'(0) < 0 and a first step; then, while it answers fg, evaluate phi and phi' at
+// stp() and call next(). It stops with convergence (sufficient decrease, ftol, and curvature,
+// gtol: strong Wolfe), a warning (the step reached stpmax or stpmin, the interval is narrower
+// than xtol relative, or rounding stops progress; the last step is then the answer, as
+// lnsrlb takes it) or an error in its arguments.
+struct MoreThuenteOptions {
+  double ftol = 1e-3;  // scipy's L-BFGS-B values
+  double gtol = 0.9;
+  double xtol = 0.1;
+  double stpmin = 0.0;
+  double stpmax = 1e10;
+};
+
+enum class SearchTask { fg, convergence, warning, error };
+
+class MoreThuente {
+ public:
+  MoreThuente(double f0, double g0, double stp, const MoreThuenteOptions& options);
+  SearchTask next(double f, double g);  // phi(stp()), phi'(stp())
+  SearchTask task() const { return task_; }
+  double stp() const { return stp_; }
+
+ private:
+  MoreThuenteOptions o_;
+  SearchTask task_ = SearchTask::fg;
+  double stp_;
+  bool brackt_ = false;
+  int stage_ = 1;
+  double finit_, ginit_, gtest_, width_, width1_;
+  double stx_ = 0, fx_, gx_, sty_ = 0, fy_, gy_, stmin_ = 0, stmax_;
+};
+
 }  // namespace descent::optim::detail
