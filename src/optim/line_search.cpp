@@ -24,6 +24,27 @@ struct Interval {
   double& dy;
 };
 
+// dcstep's third case: a lower value, derivatives of the same sign, the derivative shrinks.
+double dcstep_shrinking(const Interval& v, double stp, double dp, double fp, bool brackt,
+                        double stpmin, double stpmax) {
+  const double theta = 3.0 * (v.fx - fp) / (stp - v.stx) + v.dx + dp;
+  double gamma = dcstep_gamma(theta, v.dx, dp, true);
+  if (stp > v.stx) gamma = -gamma;
+  const double p = (gamma - dp) + theta;
+  const double q = (gamma + (v.dx - dp)) + gamma;
+  const double r = p / q;
+  double stpc = stp > v.stx ? stpmax : stpmin;
+  if (r < 0.0 && gamma != 0.0) stpc = stp + r * (v.stx - stp);
+  const double stpq = stp + (dp / (dp - v.dx)) * (v.stx - stp);
+  if (brackt) {
+    const double stpf = std::abs(stpc - stp) < std::abs(stpq - stp) ? stpc : stpq;
+    if (stp > v.stx) return std::min(stp + 0.66 * (v.sty - stp), stpf);
+    return std::max(stp + 0.66 * (v.sty - stp), stpf);
+  }
+  const double stpf = std::abs(stpc - stp) > std::abs(stpq - stp) ? stpc : stpq;
+  return std::max(stpmin, std::min(stpmax, stpf));
+}
+
 // dcstep: the safeguarded step of More and Thuente from the interval's ends (stx: the best step
 // so far, sty: the other end) and the trial (stp, fp, dp); updates the interval and brackt.
 double dcstep_trial(const Interval& v, double stp, double fp, double dp, bool brackt, double stpmin,
@@ -51,22 +72,7 @@ double dcstep_trial(const Interval& v, double stp, double fp, double dp, bool br
     return std::abs(stpc - stp) > std::abs(stpq - stp) ? stpc : stpq;
   }
   if (std::abs(dp) < std::abs(v.dx)) {  // lower, same sign, the derivative shrinks
-    const double theta = 3.0 * (v.fx - fp) / (stp - v.stx) + v.dx + dp;
-    double gamma = dcstep_gamma(theta, v.dx, dp, true);
-    if (stp > v.stx) gamma = -gamma;
-    const double p = (gamma - dp) + theta;
-    const double q = (gamma + (v.dx - dp)) + gamma;
-    const double r = p / q;
-    double stpc = stp > v.stx ? stpmax : stpmin;
-    if (r < 0.0 && gamma != 0.0) stpc = stp + r * (v.stx - stp);
-    const double stpq = stp + (dp / (dp - v.dx)) * (v.stx - stp);
-    if (brackt) {
-      double stpf = std::abs(stpc - stp) < std::abs(stpq - stp) ? stpc : stpq;
-      if (stp > v.stx) return std::min(stp + 0.66 * (v.sty - stp), stpf);
-      return std::max(stp + 0.66 * (v.sty - stp), stpf);
-    }
-    const double stpf = std::abs(stpc - stp) > std::abs(stpq - stp) ? stpc : stpq;
-    return std::max(stpmin, std::min(stpmax, stpf));
+    return dcstep_shrinking(v, stp, dp, fp, brackt, stpmin, stpmax);
   }
   if (brackt) {  // lower, same sign, the derivative does not shrink
     const double theta = 3.0 * (fp - v.fy) / (v.sty - stp) + v.dy + dp;
