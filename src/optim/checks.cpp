@@ -77,13 +77,21 @@ void check_range(std::string_view rule, std::string_view key, double value, cons
   if (!range.contains(value)) throw_usage("{}: {} = {}; {}", rule, key, value, range.text());
 }
 
+namespace {
+
+// Range::text() with the bounds written as integers.
+std::string integer_range_text(const Range& range) {
+  if (!range.must.empty()) return std::string(range.must);
+  if (range.lo == -kInf || range.hi == kInf) return "must be " + range_text(range, true);
+  return "must lie in " + range_text(range, true);
+}
+
+}  // namespace
+
 void check_range(std::string_view rule, std::string_view key, std::int64_t value,
                  const Range& range) {
   if (range.contains(static_cast<double>(value))) return;
-  const std::string text = !range.must.empty() ? std::string(range.must)
-                           : range.lo == -kInf || range.hi == kInf
-                               ? "must be " + range_text(range, true)
-                               : "must lie in " + range_text(range, true);
+  const std::string text = integer_range_text(range);
   throw_usage("{}: {} = {}; {}", rule, key, value, text);
 }
 
@@ -99,10 +107,7 @@ void check_element(std::string_view rule, std::string_view key, double value, co
 void check_element(std::string_view rule, std::string_view key, std::int64_t value,
                    const Range& range) {
   if (range.contains(static_cast<double>(value))) return;
-  const std::string text = !range.must.empty() ? std::string(range.must)
-                           : range.lo == -kInf || range.hi == kInf
-                               ? "must be " + range_text(range, true)
-                               : "must lie in " + range_text(range, true);
+  const std::string text = integer_range_text(range);
   throw_usage("{}: {} has {}; {}", rule, key, value, text);
 }
 
