@@ -1,5 +1,6 @@
 // Schedules read their options from one table each (src/optim/schedule.cpp): these pin the
-// messages and canonical spec text the hand-written parsing gave before the tables.
+// messages and canonical spec text the hand-written parsing gave before the tables (except a
+// refused milestone, which now reads like a refused piecewise value).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -35,6 +36,11 @@ TEST(ScheduleOptions, ExponentialWithoutGammaSaysItIsRequired) {
 
 TEST(ScheduleOptions, MultistepWithoutMilestonesSaysTheyAreRequired) {
   EXPECT_EQ(error_of("multistep(gamma=0.5)"), "multistep: milestones is required");
+}
+
+TEST(ScheduleOptions, ANonPositiveMilestoneNamesTheMilestone) {
+  EXPECT_EQ(error_of("multistep(milestones=[3, 0])"),
+            "multistep: milestones has 0; must be a positive step");
 }
 
 TEST(ScheduleOptions, ANegativePiecewiseValueNamesTheValue) {
