@@ -25,11 +25,14 @@ namespace descent::optim::detail {
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // An allowed interval; open ends exclude the bound. Infinite bounds also refuse non-finite values.
+// `must`, when set, replaces the generated "must ..." text of every refusal (e.g. "must be a
+// positive integer").
 struct Range {
   double lo = -kInf;
   double hi = kInf;
   bool lo_open = false;
   bool hi_open = false;
+  std::string_view must{};
 
   bool contains(double v) const;
   // "must be >= 0", "must be > 0", "must lie in [0, 1)", "must be a finite number".
@@ -44,6 +47,10 @@ inline constexpr Range kUnit{0.0, 1.0};                   // [0, 1]
 inline constexpr Range kOpenUnit{0.0, 1.0, true, true};   // (0, 1)
 constexpr Range at_least(double lo) { return {lo, kInf}; }
 constexpr Range between(double lo, double hi) { return {lo, hi}; }
+constexpr Range worded(Range range, std::string_view must) {
+  range.must = must;
+  return range;
+}
 
 // Throws bad_usage "rule: key = value; must ..." unless range contains value.
 void check_range(std::string_view rule, std::string_view key, double value, const Range& range);
@@ -57,6 +64,10 @@ struct PairField {
   double O::*second;
 };
 
+// A list of numbers, e.g. milestones=[30, 80]; the row's range applies to each element.
+template <typename T, typename O>
+using ListField = std::vector<T> O::*;
+
 // A word that is always the same (gd's line_search=armijo): printed, nothing to store.
 struct FixedWord {
   std::string_view value;
@@ -64,8 +75,9 @@ struct FixedWord {
 
 template <typename O>
 struct Option {
-  using Field = std::variant<double O::*, std::int64_t O::*, bool O::*, std::string O::*,
-                             PairField<O>, FixedWord>;
+  using Field =
+      std::variant<double O::*, std::int64_t O::*, bool O::*, std::string O::*, PairField<O>,
+                   FixedWord, ListField<double, O>, ListField<std::int64_t, O>>;
   std::string_view key;
   Field field;
   Range range = kFinite;                // numbers, integers, each number of a pair
@@ -82,6 +94,10 @@ struct Option {
   Option(std::string_view k, PairField<O> f, Range r, std::string_view d)
       : key(k), field(f), range(r), doc(d) {}
   Option(std::string_view k, FixedWord f, std::string_view d) : key(k), field(f), doc(d) {}
+  Option(std::string_view k, ListField<double, O> f, Range r, std::string_view d)
+      : key(k), field(f), range(r), doc(d) {}
+  Option(std::string_view k, ListField<std::int64_t, O> f, Range r, std::string_view d)
+      : key(k), field(f), range(r), doc(d) {}
 };
 
 template <typename O>
@@ -108,9 +124,25 @@ Option<O> weight_decay_option(double O::*field) {
 
 std::string join_words(const std::vector<std::string_view>& words);  // "a, b or c"
 
-// dst = value, out of line: inlined into read_options<O> for an O without string fields, GCC 12
-// warns (-Warray-bounds) about the never-taken string branch.
-void set_word(std::string& dst, std::string value);
+// Every touch of a string or list field is out of line: inlined into the templates below for an O
+// without such fields (or smaller than one), GCC 12 warns (-Warray-bounds) about the never-taken
+// branch. dst = spec.word(key, dst):
+void read_word(const Spec& spec, std::string_view key, std::string& dst);
+// Throws bad_usage "rule: key = value; must be a, b or c" unless value is one of words.
+void check_word(std::string_view rule, std::string_view key, const std::string& value,
+                const std::vector<std::string_view>& words);
+SpecValue word_value(const std::string& value);
+// The list fields: read, check each element, print, test for empty.
+void read_list(const Spec& spec, std::string_view key, std::vector<double>& dst);
+void read_list(const Spec& spec, std::string_view key, std::vector<std::int64_t>& dst);
+void check_elements(std::string_view rule, std::string_view key, const std::vector<double>& values,
+                    const Range& range);
+void check_elements(std::string_view rule, std::string_view key,
+                    const std::vector<std::int64_t>& values, const Range& range);
+SpecValue list_value(const std::vector<double>& values);
+SpecValue list_value(const std::vector<std::int64_t>& values);
+bool list_empty(const std::vector<double>& values);
+bool list_empty(const std::vector<std::int64_t>& values);
 
 // Throws unless every value of `o` lies in its row's range (bad_usage naming rule, key, range).
 template <typename O>
@@ -124,12 +156,11 @@ void check_options(std::string_view rule, const OptionTable<O>& table, const O& 
           } else if constexpr (std::is_same_v<F, PairField<O>>) {
             check_range(rule, fmt::format("{}[0]", row.key), o.*(f.first), row.range);
             check_range(rule, fmt::format("{}[1]", row.key), o.*(f.second), row.range);
+          } else if constexpr (std::is_same_v<F, ListField<double, O>> ||
+                               std::is_same_v<F, ListField<std::int64_t, O>>) {
+            check_elements(rule, row.key, o.*f, row.range);
           } else if constexpr (std::is_same_v<F, std::string O::*>) {
-            bool known = false;
-            for (const auto w : row.words) known = known || w == o.*f;
-            if (!known) {
-              throw_usage("{}: {} = {}; must be {}", rule, row.key, o.*f, join_words(row.words));
-            }
+            check_word(rule, row.key, o.*f, row.words);
           }
         },
         row.field);
@@ -154,8 +185,11 @@ O read_options(const Spec& spec, const OptionTable<O>& table, O o) {
             o.*f = spec.integer(row.key, o.*f);
           } else if constexpr (std::is_same_v<F, bool O::*>) {
             o.*f = spec.boolean(row.key, o.*f);
+          } else if constexpr (std::is_same_v<F, ListField<double, O>> ||
+                               std::is_same_v<F, ListField<std::int64_t, O>>) {
+            read_list(spec, row.key, o.*f);
           } else if constexpr (std::is_same_v<F, std::string O::*>) {
-            set_word(o.*f, spec.word(row.key, o.*f));
+            read_word(spec, row.key, o.*f);
           } else if constexpr (std::is_same_v<F, PairField<O>>) {
             const auto v = spec.numbers(row.key, {o.*(f.first), o.*(f.second)});
             if (v.size() != 2) {
@@ -176,6 +210,30 @@ O read_options(const Spec& spec, const OptionTable<O>& table, O o) {
   return o;
 }
 
+// A key without a usable default must be given: a number whose default lies outside its range
+// (e.g. NaN, or 0 for a positive count), or a list whose default is empty. Throws bad_usage
+// "rule: key is required".
+template <typename O>
+void check_required(const Spec& spec, const OptionTable<O>& table, const O& defaults) {
+  for (const auto& row : table) {
+    if (spec.has(row.key)) continue;
+    const bool unset = std::visit(
+        [&](const auto& f) {
+          using F = std::decay_t<decltype(f)>;
+          if constexpr (std::is_same_v<F, double O::*> || std::is_same_v<F, std::int64_t O::*>) {
+            return !row.range.contains(static_cast<double>(defaults.*f));
+          } else if constexpr (std::is_same_v<F, ListField<double, O>> ||
+                               std::is_same_v<F, ListField<std::int64_t, O>>) {
+            return list_empty(defaults.*f);
+          } else {
+            return false;
+          }
+        },
+        row.field);
+    if (unset) throw_usage("{}: {} is required", spec.name(), row.key);
+  }
+}
+
 template <typename O>
 SpecValue option_value(const Option<O>& row, const O& o) {
   return std::visit(
@@ -188,9 +246,12 @@ SpecValue option_value(const Option<O>& row, const O& o) {
         } else if constexpr (std::is_same_v<F, bool O::*>) {
           return spec_bool(o.*f);
         } else if constexpr (std::is_same_v<F, std::string O::*>) {
-          return spec_word(o.*f);
+          return word_value(o.*f);
         } else if constexpr (std::is_same_v<F, PairField<O>>) {
           return spec_list({o.*(f.first), o.*(f.second)});
+        } else if constexpr (std::is_same_v<F, ListField<double, O>> ||
+                             std::is_same_v<F, ListField<std::int64_t, O>>) {
+          return list_value(o.*f);
         } else {
           return spec_word(std::string(f.value));
         }
@@ -220,6 +281,10 @@ std::vector<OptionInfo> describe_options(const OptionTable<O>& table, const O& d
             return range_text(row.range, false);
           } else if constexpr (std::is_same_v<F, std::int64_t O::*>) {
             return range_text(row.range, true);
+          } else if constexpr (std::is_same_v<F, ListField<double, O>>) {
+            return "each " + range_text(row.range, false);
+          } else if constexpr (std::is_same_v<F, ListField<std::int64_t, O>>) {
+            return "each " + range_text(row.range, true);
           } else if constexpr (std::is_same_v<F, bool O::*>) {
             return "true or false";
           } else if constexpr (std::is_same_v<F, std::string O::*>) {
