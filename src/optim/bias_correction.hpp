@@ -22,6 +22,14 @@ class BiasCorrection {
   // 1 - beta^t for beta in [0, 1) and t >= 1. A beta that changes every call (onecycle's
   // momentum) costs one compare more than the plain pow; the bound is found once beta holds.
   double operator()(double beta, std::int64_t t) {
+    if (t >= exact_one_from_ && beta == beta_) [[likely]] return 1.0;
+    return slow(beta, t);
+  }
+  // The first t from which 1 - beta^t is exactly 1 (computed, not cached).
+  static std::int64_t first_exact_one(double beta);
+
+ private:
+  double slow(double beta, std::int64_t t) {
     if (beta != beta_) {
       beta_ = beta;
       exact_one_from_ = kNever;
@@ -32,10 +40,7 @@ class BiasCorrection {
     }
     return t >= exact_one_from_ ? 1.0 : 1.0 - std::pow(beta, static_cast<double>(t));
   }
-  // The first t from which 1 - beta^t is exactly 1 (computed, not cached).
-  static std::int64_t first_exact_one(double beta);
 
- private:
   static constexpr auto kNever = std::numeric_limits<std::int64_t>::max();
   double beta_ = std::numeric_limits<double>::quiet_NaN();  // NaN != any beta
   std::int64_t exact_one_from_ = kNever;

@@ -33,6 +33,11 @@ class Recursive : public Schedule {
     apply(optimizer);
   }
   void step(Optimizer& optimizer) override {
+    if (constant_) {  // the common case, one call per step of a long minimize run
+      ++count_;
+      optimizer.set_lr(lr_);
+      return;
+    }
     const double lr = next_lr(count_ + 1, lr_);  // may throw: then nothing has changed
     ++count_;
     lr_ = lr;
@@ -57,6 +62,7 @@ class Recursive : public Schedule {
   // Momentum (or beta1) to set at `count`, for onecycle.
   virtual std::optional<double> momentum_at(std::int64_t /*count*/) const { return std::nullopt; }
   double base_lr_;
+  bool constant_ = false;  // next_lr returns lr and momentum_at nothing, at every count
 
  private:
   void apply(Optimizer& optimizer) const {
@@ -70,7 +76,9 @@ class Recursive : public Schedule {
 
 class Constant final : public Recursive {
  public:
-  using Recursive::Recursive;
+  Constant(std::string spec, double base_lr) : Recursive(std::move(spec), base_lr) {
+    constant_ = true;
+  }
   double next_lr(std::int64_t, double lr) const override { return lr; }
 };
 

@@ -311,10 +311,12 @@ double Program::interpret_value_grad(const double* x, double* grad) {
   if (derivatives_ == Derivatives::none) {
     throw_usage("this program was compiled without derivatives");
   }
-  std::copy(x, x + dim(), regs_.begin());
+  double* r = regs_.data();
+  const std::size_t n = dim();
+  for (std::size_t i = 0; i < n; ++i) r[i] = x[i];  // no memmove call for a few coordinates
   run(end_grad_);
-  for (std::size_t i = 0; i < dim(); ++i) grad[i] = regs_[grad_regs_[i]];
-  return regs_[value_reg_];
+  for (std::size_t i = 0; i < n; ++i) grad[i] = r[grad_regs_[i]];
+  return r[value_reg_];
 }
 
 double Program::interpret_value_grad_hessian(const double* x, double* grad,

@@ -2,6 +2,8 @@
 // `1.0 - std::pow(beta, t)` gives, without the pow once that is exactly 1.
 #include "optim/bias_correction.hpp"
 
+#include "descent/optim/optimizer.hpp"
+
 #include <gtest/gtest.h>
 
 #include <bit>
@@ -72,6 +74,38 @@ TEST(BiasCorrection, FollowsABetaThatChangesEveryCallAsOnecycleMomentumDoes) {
               std::bit_cast<std::uint64_t>(reference(beta, t)))
         << "t = " << t;
   }
+}
+
+// Adam drops the division by sqrt(1 - beta2^t) once that is exactly 1 (t >= 38,000 or so):
+// 60,000 steps on a 2-D quadratic with PyTorch's arithmetic written out (std::pow every step)
+// must give the same bits at every step, amsgrad or not.
+void expect_adam_matches_torch_formula(const char* spec, bool amsgrad) {
+  auto adam = make_optimizer(spec);
+  constexpr double lr = 1e-3, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+  std::vector<double> x = {1.5, -2.0}, mine = x, m(2, 0.0), v(2, 0.0), vmax(2, 0.0);
+  for (std::int64_t t = 1; t <= 60000; ++t) {
+    const std::vector<double> g = {2 * mine[0], 20 * mine[1]};
+    adam->step(std::span<double>(mine), std::span<const double>(g));
+    const std::vector<double> h = {2 * x[0], 20 * x[1]};
+    const double step_size = lr / (1.0 - std::pow(b1, static_cast<double>(t)));
+    const double bc2_sqrt = std::sqrt(1.0 - std::pow(b2, static_cast<double>(t)));
+    for (std::size_t i = 0; i < 2; ++i) {
+      m[i] = m[i] * b1 + (1 - b1) * h[i];
+      v[i] = v[i] * b2 + (1 - b2) * h[i] * h[i];
+      vmax[i] = amsgrad ? std::max(vmax[i], v[i]) : v[i];
+      x[i] = x[i] + -step_size * (m[i] / (std::sqrt(vmax[i]) / bc2_sqrt + eps));
+    }
+    ASSERT_EQ(std::bit_cast<std::uint64_t>(mine[0]), std::bit_cast<std::uint64_t>(x[0])) << t;
+    ASSERT_EQ(std::bit_cast<std::uint64_t>(mine[1]), std::bit_cast<std::uint64_t>(x[1])) << t;
+  }
+}
+
+TEST(BiasCorrection, AdamMatchesTorchsFormulaBitForBitWellPastTheSwitch) {
+  expect_adam_matches_torch_formula("adam(lr=1e-3)", false);
+}
+
+TEST(BiasCorrection, AmsgradMatchesTorchsFormulaBitForBitWellPastTheSwitch) {
+  expect_adam_matches_torch_formula("adam(lr=1e-3, amsgrad=true)", true);
 }
 
 }  // namespace

@@ -28,6 +28,24 @@ TEST(Minimize, StopsWhenTheGradientIsSmall) {
   EXPECT_EQ(s.evaluations, s.steps + 1);
 }
 
+// The loop compares the squared gradient norm with the largest square whose root is <= tol:
+// the stop must fall exactly where ||grad|| <= tol does. Here ||grad|| = ||(3, 4)|| = 5 exactly.
+TEST(Minimize, ConvergesExactlyWhenTheGradientNormEqualsTolAndNotJustBelowIt) {
+  const Objective plane = formula_objective("3*x + 4*y", {"x", "y"});
+  const Vec start = Vec::Constant(2, 1.0);
+  auto opt = make_optimizer("gd(lr=0.1)");
+  const RunSummary at = minimize(plane, start, *opt, nullptr, {.steps = 3, .tol = 5.0});
+  EXPECT_EQ(at.reason, StopReason::converged);
+  EXPECT_EQ(at.steps, 0);
+  EXPECT_EQ(at.grad_norm, 5.0);
+  opt->reset();
+  const RunSummary below =
+      minimize(plane, start, *opt, nullptr, {.steps = 3, .tol = std::nextafter(5.0, 0.0)});
+  EXPECT_EQ(below.reason, StopReason::max_steps);
+  EXPECT_EQ(below.steps, 3);
+  EXPECT_EQ(below.grad_norm, 5.0);
+}
+
 TEST(Minimize, ZeroStepsReportsTheStart) {
   auto opt = make_optimizer("adam");
   const auto& p = problem("rosenbrock");
