@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/huge_pages.hpp"
 #include "descent/core/error.hpp"
 #include "descent/ml/clip.hpp"
 
@@ -37,6 +38,7 @@ double seconds_since(Clock::time_point start) {
 template <typename T>
 RowMatrix<T> standardized_rows(const RowMat& features, const std::vector<Index>& rows, const Standardizer& z) {
   RowMatrix<T> out(static_cast<Index>(rows.size()), features.cols());
+  descent::detail::advise_huge_pages(out.data(), static_cast<std::size_t>(out.size()) * sizeof(T));
   for (std::size_t i = 0; i < rows.size(); ++i) {
     out.row(static_cast<Index>(i)) =
         ((features.row(rows[i]) - z.mean.transpose()).cwiseQuotient(z.scale.transpose())).template cast<T>();
