@@ -6,7 +6,9 @@ function(descent_embed_data target dir)
   list(FILTER files EXCLUDE REGEX "\\.md$")
   set(out ${CMAKE_BINARY_DIR}/generated/embedded_data.cpp)
   add_custom_command(OUTPUT ${out}
-    COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DDIR=${dir} -P ${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake
+    COMMAND ${CMAKE_COMMAND} -DOUT=${out} -DDIR=${dir} -DEXCLUDE=\\.md$ -DINCLUDE=io/embedded.hpp
+            -DNAMESPACE=descent::io::detail -DFUNCTION=embedded_files -DTYPE=EmbeddedFile -DVIEW=span
+            -P ${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake
     DEPENDS ${files} ${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake
     COMMENT "Embedding data sets" VERBATIM)
   add_library(${target} STATIC ${out})

@@ -1,6 +1,6 @@
 # `descent serve`: the web page and its JSON API (apps/serve/), built when cpp-httplib is found
 # (Debian: libcpp-httplib-dev, a shared library with its header). The page (web/*) is compiled
-# into the binary by cmake/embed_web.cmake, so it serves without any file or network access.
+# into the binary by cmake/embed_files.cmake, so it serves without any file or network access.
 pkg_check_modules(HTTPLIB IMPORTED_TARGET cpp-httplib)
 if(HTTPLIB_FOUND)
   set(_descent_serve_default ON)
@@ -18,8 +18,9 @@ if(DESCENT_SERVE)
   set(_descent_web_out ${CMAKE_BINARY_DIR}/generated/web_assets.cpp)
   add_custom_command(OUTPUT ${_descent_web_out}
     COMMAND ${CMAKE_COMMAND} -DOUT=${_descent_web_out} -DDIR=${PROJECT_SOURCE_DIR}/web
-            -P ${PROJECT_SOURCE_DIR}/cmake/embed_web.cmake
-    DEPENDS ${_descent_web} ${PROJECT_SOURCE_DIR}/cmake/embed_web.cmake
+            -DINCLUDE=serve/assets.hpp -DNAMESPACE=descent::serve::detail -DFUNCTION=web_assets
+            -DTYPE=WebAsset -DVIEW=string_view -P ${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake
+    DEPENDS ${_descent_web} ${PROJECT_SOURCE_DIR}/cmake/embed_files.cmake
     COMMENT "Embedding the web page" VERBATIM)
   # The server (not part of the installed library): linked by the CLI and by tests/serve.
   file(GLOB _descent_serve_sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/apps/serve/*.cpp)

@@ -1,4 +1,4 @@
-// The page's files (web/*) compiled into the binary by cmake/embed_web.cmake.
+// The page's files (web/*) compiled into the binary by cmake/embed_files.cmake.
 // Example: for (const auto& a : web_assets()) if (a.name == "index.html") ...
 #pragma once
 
