@@ -7,7 +7,7 @@ Everything here only arranges arguments and results; the work is done by the C++
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _descent
 from ._result import OptimizeResult, TrainResult
@@ -113,7 +113,8 @@ def minimize(fun: Union[str, Callable[..., Any]],
              maximize: bool = False,
              trace: bool = False,
              callback: Optional[Callable[[Any], Any]] = None,
-             jit: str = "auto") -> OptimizeResult:
+             jit: str = "auto",
+             bounds: Any = None) -> OptimizeResult:
     """Minimizes a formula or a Python function with any of descent's optimizers.
 
     ``fun`` is either
@@ -132,7 +133,12 @@ def minimize(fun: Union[str, Callable[..., Any]],
 
     ``method`` is an optimizer spec (``"adam(lr=0.01)"``, ``"lbfgs"``, ``"newton"``, ...),
     ``schedule`` an lr schedule spec (``"cosine(t_max=500)"``); ``steps`` bounds the updates;
-    the run stops when ``||gradient|| <= tol``. ``callback(state)`` is called at the start and
+    the run stops when ``||gradient|| <= tol``. ``bounds`` keeps every point in a box, as
+    scipy's: a sequence of ``(low, high)`` pairs, one per coordinate (``None`` for no bound on
+    that side), an object with ``lb`` and ``ub`` (``scipy.optimize.Bounds``), or for a formula
+    a dict ``{"x": (0, 1)}`` (variables left out are free). First-order rules are projected
+    after each step and stop on the projected gradient; ``method="lbfgsb"`` is L-BFGS-B with
+    scipy's defaults. ``callback(state)`` is called at the start and
     after every update with a :class:`StepState` (step, x, fun, jac, grad_norm, lr); returning
     True stops the run. ``trace=True`` records every step in ``result.trace``.
 
@@ -149,8 +155,10 @@ def minimize(fun: Union[str, Callable[..., Any]],
         raise TypeError("minimize: callback must be callable")
     if isinstance(fun, str):
         formula, variables, start, method, steps = _formula_task(fun, x0, method, steps)
+        lower, upper = _box(bounds, len(start), variables)
         r = _descent.minimize_formula(formula, variables, start, method, schedule, int(steps),
-                                      float(tol), bool(maximize), bool(trace), callback, jit)
+                                      float(tol), bool(maximize), bool(trace), callback, jit,
+                                      lower, upper)
         r["variables"] = variables
         r["formula"] = formula
         return OptimizeResult(r)
@@ -165,11 +173,57 @@ def minimize(fun: Union[str, Callable[..., Any]],
     f = fun if not args else (lambda x: fun(x, *args))
     j = jac if not (callable(jac) and args) else (lambda x: jac(x, *args))
     h = hess if not (hess is not None and args) else (lambda x: hess(x, *args))
+    lower, upper = _box(bounds, _size(x0), None)
     r = _descent.minimize_callable(
         f, x0, j if callable(j) else None, h, jac is True, method or _CALLABLE_METHOD, schedule,
         int(_CALLABLE_STEPS if steps is None else steps), float(tol), bool(maximize), bool(trace),
-        callback)
+        callback, lower, upper)
     return OptimizeResult(r)
+
+
+def _size(x0: Any) -> int:
+    import numpy as np  # not at import time: `import descent` leaves numpy for first use
+    return int(np.size(x0))
+
+
+def _bound(value: Any, infinity: float) -> float:
+    return infinity if value is None else float(value)
+
+
+def _box(bounds: Any, n: int, variables: Optional[List[str]]) -> Tuple[List[float], List[float]]:
+    """``bounds`` as two lists of n floats (lower, upper); ([], []) for none."""
+    if bounds is None:
+        return [], []
+    inf = float("inf")
+    if hasattr(bounds, "lb") and hasattr(bounds, "ub"):  # scipy.optimize.Bounds
+        import numpy as np
+        lower = np.broadcast_to(np.asarray(bounds.lb, dtype=float), (n,))
+        upper = np.broadcast_to(np.asarray(bounds.ub, dtype=float), (n,))
+        return [float(v) for v in lower], [float(v) for v in upper]
+    if isinstance(bounds, dict):
+        if variables is None:
+            raise ValueError("minimize: bounds as a dict name their variables, which only a "
+                             "formula has; give a sequence of (low, high) pairs")
+        unknown = sorted(set(bounds) - set(variables))
+        if unknown:
+            raise ValueError(f"minimize: bounds name {unknown}, which are not variables of the "
+                             f"formula ({', '.join(variables)})")
+        pairs = [bounds.get(v, (None, None)) for v in variables]
+    else:
+        pairs = list(bounds)
+        if len(pairs) != n:
+            raise ValueError(f"minimize: bounds has {len(pairs)} (low, high) pairs; x has {n} "
+                             "coordinates")
+    lower, upper = [], []
+    for i, pair in enumerate(pairs):
+        try:
+            low, high = pair
+        except (TypeError, ValueError):
+            raise ValueError(f"minimize: bounds[{i}] = {pair!r}; must be a (low, high) pair "
+                             "(None for no bound)") from None
+        lower.append(_bound(low, -inf))
+        upper.append(_bound(high, inf))
+    return lower, upper
 
 
 def scipy_method(spec: str = "lbfgs", schedule: str = "constant", steps: int = 1000):
@@ -178,16 +232,16 @@ def scipy_method(spec: str = "lbfgs", schedule: str = "constant", steps: int = 1
     >>> scipy.optimize.minimize(fun, x0, jac=grad_fun, method=descent.scipy_method("adam(lr=0.01)"))
 
     scipy's ``options`` ``maxiter`` (updates) and ``gtol`` (or scipy's ``tol``) are honoured;
-    scipy's ``callback(xk)`` is called after every update. Bounds and constraints are refused
-    (ValueError). Returns an :class:`OptimizeResult`.
+    scipy's ``callback(xk)`` is called after every update. ``bounds`` are kept (see
+    :func:`minimize`); constraints are refused (ValueError). Returns an :class:`OptimizeResult`.
     """
     if not isinstance(spec, str):
         raise TypeError("scipy_method: spec must be an optimizer spec such as 'adam(lr=0.01)'")
 
     def method(fun, x0, args=(), jac=None, hess=None, hessp=None, bounds=None, constraints=(),
                callback=None, **options):
-        if bounds is not None or (constraints is not None and len(constraints) > 0):
-            raise ValueError(f"descent's {spec} takes no bounds or constraints")
+        if constraints is not None and len(constraints) > 0:
+            raise ValueError(f"descent's {spec} takes no constraints (bounds are fine)")
         maxiter = options.pop("maxiter", steps)
         tol = options.pop("gtol", options.pop("tol", 1e-8))
         options.pop("disp", None)
@@ -201,7 +255,7 @@ def scipy_method(spec: str = "lbfgs", schedule: str = "constant", steps: int = 1
                 return False
         return minimize(fun, x0, args=args, jac=jac if (jac is True or callable(jac)) else None,
                         hess=hess if callable(hess) else None, method=spec, schedule=schedule,
-                        steps=maxiter, tol=tol, callback=step_cb)
+                        steps=maxiter, tol=tol, callback=step_cb, bounds=bounds)
 
     method.__name__ = f"descent_{spec}"
     method.__doc__ = f"descent's {spec} for scipy.optimize.minimize(method=...)."

@@ -36,6 +36,7 @@ struct Settings {
   bool maximize = false;
   bool trace = false;
   py::object callback;  // None or callable(StepState) -> truthy to stop
+  std::vector<double> lower, upper;  // the box, one entry per coordinate; both empty: none
 };
 
 double to_double(const py::handle& value) {
@@ -164,6 +165,10 @@ py::dict run(const optim::Objective& objective, const Vec& x0, const Settings& s
   const bool has_callback = !s.callback.is_none();
   optim::MinimizeOptions options{
       .steps = s.steps, .tol = s.tol, .maximize = s.maximize, .trace = s.trace};
+  if (!s.lower.empty() || !s.upper.empty()) {
+    options.bounds.lower = Eigen::Map<const Vec>(s.lower.data(), static_cast<Index>(s.lower.size()));
+    options.bounds.upper = Eigen::Map<const Vec>(s.upper.data(), static_cast<Index>(s.upper.size()));
+  }
   options.on_step = [&](const optim::StepInfo& info) {
     last_grad = info.grad;
     if (!has_callback) {
@@ -238,8 +243,11 @@ py::dict minimize_callable(py::object fun, const py::handle& x0, py::object jac,
 }
 
 Settings settings(std::string method, std::string schedule, std::int64_t steps, double tol,
-                  bool maximize, bool trace, py::object callback) {
-  return {std::move(method), std::move(schedule), steps, tol, maximize, trace, std::move(callback)};
+                  bool maximize, bool trace, py::object callback, std::vector<double> lower,
+                  std::vector<double> upper) {
+  return {std::move(method), std::move(schedule), steps,
+          tol,               maximize,             trace,
+          std::move(callback), std::move(lower),   std::move(upper)};
 }
 
 }  // namespace
@@ -260,28 +268,35 @@ void bind_minimize(py::module_& m) {
       [](const std::string& formula, const std::vector<std::string>& variables,
          const std::vector<double>& x0, std::string method, std::string schedule,
          std::int64_t steps, double tol, bool maximize, bool trace, py::object callback,
-         const std::string& jit) {
+         const std::string& jit, std::vector<double> lower, std::vector<double> upper) {
         return minimize_formula(formula, variables, x0,
                                 settings(std::move(method), std::move(schedule), steps, tol,
-                                         maximize, trace, std::move(callback)),
+                                         maximize, trace, std::move(callback), std::move(lower),
+                                         std::move(upper)),
                                 jit);
       },
       py::arg("formula"), py::arg("variables"), py::arg("x0"), py::arg("method"),
       py::arg("schedule"), py::arg("steps"), py::arg("tol"), py::arg("maximize"), py::arg("trace"),
-      py::arg("callback"), py::arg("jit"), "The driver on a compiled formula; returns a dict.");
+      py::arg("callback"), py::arg("jit"), py::arg("lower") = std::vector<double>{},
+      py::arg("upper") = std::vector<double>{},
+      "The driver on a compiled formula; returns a dict. lower/upper: the box (empty: none).");
   m.def(
       "minimize_callable",
       [](py::object fun, const py::object& x0, py::object jac, py::object hess,
          bool fun_returns_grad, std::string method, std::string schedule, std::int64_t steps,
-         double tol, bool maximize, bool trace, py::object callback) {
+         double tol, bool maximize, bool trace, py::object callback, std::vector<double> lower,
+         std::vector<double> upper) {
         return minimize_callable(std::move(fun), x0, std::move(jac), std::move(hess),
                                  fun_returns_grad,
                                  settings(std::move(method), std::move(schedule), steps, tol,
-                                          maximize, trace, std::move(callback)));
+                                          maximize, trace, std::move(callback), std::move(lower),
+                                          std::move(upper)));
       },
       py::arg("fun"), py::arg("x0"), py::arg("jac"), py::arg("hess"), py::arg("fun_returns_grad"),
       py::arg("method"), py::arg("schedule"), py::arg("steps"), py::arg("tol"), py::arg("maximize"),
-      py::arg("trace"), py::arg("callback"), "The driver on a Python function; returns a dict.");
+      py::arg("trace"), py::arg("callback"), py::arg("lower") = std::vector<double>{},
+      py::arg("upper") = std::vector<double>{},
+      "The driver on a Python function; returns a dict. lower/upper: the box (empty: none).");
 }
 
 }  // namespace descent::python

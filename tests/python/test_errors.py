@@ -159,3 +159,23 @@ def test_a_missing_checkpoint_is_a_value_error(tmp_path):
 def test_a_picture_with_an_unknown_extension_is_refused(tmp_path):
     with pytest.raises(ValueError, match="png"):
         descent.plot("rosenbrock", ["adam"], out=os.path.join(tmp_path, "race.bmp"))
+
+
+def test_bounds_of_the_wrong_length_are_refused():
+    with pytest.raises(ValueError, match="2 coordinates"):
+        descent.minimize(lambda x: float(x @ x), np.ones(2), bounds=[(0, 1)])
+
+
+def test_bounds_naming_an_unknown_variable_are_refused():
+    with pytest.raises(ValueError, match=r"\['z'\]"):
+        descent.minimize("x^2 + y^2", {"x": 1, "y": 1}, bounds={"z": (0, 1)})
+
+
+def test_bounds_with_low_above_high_are_refused():
+    with pytest.raises(ValueError, match="bound"):
+        descent.minimize("x^2", {"x": 1}, bounds={"x": (2, 1)})
+
+
+def test_schedule_free_rules_refuse_bounds():
+    with pytest.raises(ValueError, match="does not take bounds"):
+        descent.minimize("x^2", {"x": 1}, method="sgd_schedulefree", bounds={"x": (0, 1)})

@@ -159,3 +159,33 @@ def test_scheduler_state_dict_resumes_the_lr():
     other = optim.SGD([np.zeros(1)], lr=1.0)
     lr_scheduler.CosineAnnealingLR(other, T_max=10).load_state_dict(saved)
     assert other.param_groups[0]["lr"] == lr and sched.get_last_lr() == [lr]
+
+
+def test_a_formula_with_bounds_stops_on_the_box_where_the_projected_gradient_vanishes():
+    # (x - 2)^2 + (y + 1)^2 over x in [0, 1], y >= 0: the minimum is the corner (1, 0).
+    r = descent.minimize("(x - 2)^2 + (y + 1)^2", {"x": 0.5, "y": 0.5}, method="gd(lr=0.1)",
+                         steps=200, tol=1e-12, bounds={"x": (0, 1), "y": (0, None)})
+    assert r.success, r.message
+    assert r.x.tolist() == [1.0, 0.0]
+
+
+def test_a_python_function_with_bounds_matches_the_formula_run_bit_for_bit():
+    box = [(0, 1), (0, None)]
+    formula = descent.minimize("(x - 2)^2 + (y + 1)^2", {"x": 0.3, "y": 0.7},
+                               method="adam(lr=0.05)", steps=50, tol=0, bounds=box)
+    python = descent.minimize(lambda v: float((v[0] - 2) ** 2 + (v[1] + 1) ** 2),
+                              np.array([0.3, 0.7]), jac=lambda v: np.array([2 * (v[0] - 2),
+                                                                            2 * (v[1] + 1)]),
+                              method="adam(lr=0.05)", steps=50, tol=0, bounds=box)
+    assert python.x.tolist() == formula.x.tolist()
+    assert 0 <= formula.x[0] <= 1 and formula.x[1] >= 0
+
+
+def test_an_object_with_lb_and_ub_is_taken_as_the_box():
+    class Box:
+        lb = 0.0
+        ub = [1.0, 1.0]
+
+    r = descent.minimize("(x - 2)^2 + (y + 1)^2", {"x": 0.5, "y": 0.5}, method="lbfgsb",
+                         bounds=Box())
+    assert r.x.tolist() == [1.0, 0.0]

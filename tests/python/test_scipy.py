@@ -72,7 +72,30 @@ def test_scipy_method_with_jac_true_uses_the_returned_gradient():
     assert r.x.tolist() == [0.5, 0.5]
 
 
-def test_scipy_method_refuses_bounds():
-    with pytest.raises(ValueError, match="bounds"):
+def test_scipy_method_refuses_constraints():
+    with pytest.raises(ValueError, match="constraints"):
         optimize.minimize(optimize.rosen, [0.0, 0.0], method=descent.scipy_method("adam"),
-                          bounds=[(0, 1), (0, 1)])
+                          constraints=[{"type": "eq", "fun": lambda x: x[0] - x[1]}])
+
+
+# Rosenbrock with its minimum (1, 1) outside the box: both land on x = 0.5, y = 0.25.
+ROSEN_BOX = [(-2.0, 0.5), (None, 2.0)]
+
+
+def test_lbfgsb_with_bounds_lands_where_scipys_l_bfgs_b_does():
+    ours = descent.minimize(optimize.rosen, np.array([-1.2, 1.0]), jac=optimize.rosen_der,
+                            method="lbfgsb", bounds=ROSEN_BOX)
+    theirs = optimize.minimize(optimize.rosen, [-1.2, 1.0], jac=optimize.rosen_der,
+                               method="L-BFGS-B", bounds=ROSEN_BOX)
+    assert ours.success, ours.message
+    assert ours.x == pytest.approx(theirs.x, abs=1e-8)
+    assert ours.x[0] == 0.5
+
+
+def test_scipy_method_keeps_scipys_bounds_object():
+    box = optimize.Bounds([-2.0, -np.inf], [0.5, 2.0])
+    r = optimize.minimize(optimize.rosen, [-1.2, 1.0], jac=optimize.rosen_der,
+                          method=descent.scipy_method("lbfgsb"), bounds=box)
+    theirs = optimize.minimize(optimize.rosen, [-1.2, 1.0], jac=optimize.rosen_der,
+                               method="L-BFGS-B", bounds=box)
+    assert r.x == pytest.approx(theirs.x, abs=1e-8)
