@@ -22,6 +22,8 @@ std::string_view to_string(StopReason reason) {
       return "xtol";
     case StopReason::time_limit:
       return "time_limit";
+    case StopReason::early_stopped:
+      return "early_stopped";
   }
   return "unknown";
 }

@@ -259,7 +259,7 @@ TrainResult TrainingRun<T>::run() {
   if (stopped && checkpoint_epoch_ != epoch_) write_checkpoint();
   TrainResult result = base_result();
   if (stopped) result.reason = StopReason::stopped_by_callback;
-  if (early_stopped) result.reason = StopReason::no_progress;
+  if (early_stopped) result.reason = StopReason::early_stopped;
   result.early_stopped = early_stopped;
   if (!history_.epochs.empty()) {
     // With early stopping, the kept epoch's figures (its parameters are the run's result).

@@ -34,7 +34,7 @@ TEST(TrainControlsCli, JsonReportsTheKeptEpoch) {
   EXPECT_EQ(doc["early_stop"]["kept_epoch"], 1);
   EXPECT_EQ(doc["early_stop"]["stopped"], true);
   EXPECT_EQ(doc["epochs"].size(), 3u);
-  EXPECT_EQ(doc["reason"], "no_progress");
+  EXPECT_EQ(doc["reason"], "early_stopped");
 }
 
 TEST(TrainControlsCli, AResumeTakesTheControlsFromTheCheckpoint) {

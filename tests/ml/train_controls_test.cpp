@@ -52,7 +52,7 @@ TEST(EarlyStop, StopsAfterPatienceEpochsAndKeepsTheBestEpoch) {
                              .early_stop = "patience=2, min_delta=1e9, monitor=train_loss"};
   const TrainResult r = train(blobs(300), options);
   EXPECT_TRUE(r.early_stopped);
-  EXPECT_EQ(r.reason, StopReason::no_progress);
+  EXPECT_EQ(r.reason, StopReason::early_stopped);
   EXPECT_EQ(r.history.epochs.size(), 3u);
   EXPECT_EQ(r.kept_epoch, 1);
   EXPECT_EQ(r.test_loss, r.history.epochs[0].test_loss);

@@ -22,6 +22,7 @@ enum class StopReason {
   ftol,                 // f changed less than ftol (relative) over a step
   xtol,                 // x moved less than xtol (relative) over a step
   time_limit,           // the run took its max_time
+  early_stopped,        // training's monitored metric stopped improving (train --early-stop)
 };
 
 std::string_view to_string(StopReason reason);

@@ -88,7 +88,7 @@ struct TrainResult {
   std::int64_t best_epoch = 0;
   // With early stopping: the epoch whose parameters the run keeps (its figures are the result's;
   // the checkpoint holds them as early_stop_params, which predict uses), and whether the run
-  // stopped before its last epoch (reason no_progress).
+  // stopped before its last epoch (reason early_stopped).
   std::int64_t kept_epoch = 0;
   bool early_stopped = false;
   Checkpoint final_state;      // the state at the end (the best one after divergence)
