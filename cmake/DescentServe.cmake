@@ -26,7 +26,7 @@ if(DESCENT_SERVE)
   file(GLOB _descent_serve_sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/apps/serve/*.cpp)
   add_library(descent_server STATIC ${_descent_serve_sources} ${_descent_web_out})
   target_include_directories(descent_server PUBLIC ${PROJECT_SOURCE_DIR}/apps)
-  target_link_libraries(descent_server PUBLIC descent::descent PRIVATE PkgConfig::HTTPLIB descent_warnings)
+  target_link_libraries(descent_server PUBLIC descent::descent PRIVATE descent_app_common PkgConfig::HTTPLIB descent_warnings)
   # apps/descent/cmd_serve.cpp: the subcommand; without the server it says how to get it.
   target_link_libraries(descent_cli PRIVATE descent_server)
   target_compile_definitions(descent_cli PRIVATE DESCENT_HAVE_SERVE)

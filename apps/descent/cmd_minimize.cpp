@@ -147,12 +147,6 @@ nlohmann::json bounds_json(const std::vector<std::string>& names, const optim::B
   return out;
 }
 
-nlohmann::json point_json(const std::vector<std::string>& names, const Vec& x) {
-  nlohmann::json out = nlohmann::json::object();
-  for (std::size_t i = 0; i < names.size(); ++i) out[names[i]] = json_num(x[static_cast<Index>(i)]);
-  return out;
-}
-
 std::vector<std::string> row_cells(const TracePoint& p) {
   std::vector<std::string> cells{std::to_string(p.step)};
   for (Index i = 0; i < p.x.size(); ++i) cells.push_back(fmt_num(p.x[i], 8));
@@ -164,33 +158,10 @@ std::vector<std::string> row_cells(const TracePoint& p) {
 
 void print_json(const Task& task, const optim::Optimizer& optimizer,
                 const optim::Schedule& schedule, const RunSummary& s, const optim::Bounds& box) {
-  nlohmann::json doc{{"expression", task.formula},
-                     {"variables", task.variables},
-                     {"optimizer", optimizer.spec()},
-                     {"schedule", schedule.spec()},
-                     {"x", point_json(task.variables, s.x)},
-                     {"f", json_num(s.f)},
-                     {"grad_norm", json_num(s.grad_norm)},
-                     {"steps", s.steps},
-                     {"evaluations", s.evaluations},
-                     {"converged", s.converged()},
-                     {"reason", std::string(to_string(s.reason))},
-                     {"message", s.message},
-                     {"best",
-                      {{"x", point_json(task.variables, s.best_x)},
-                       {"f", json_num(s.best_f)},
-                       {"step", s.best_step}}}};
+  nlohmann::json doc = apps::run_json(task.variables, optimizer, schedule, s);
+  doc["expression"] = task.formula;
+  doc["variables"] = task.variables;
   if (!box.empty()) doc["bounds"] = bounds_json(task.variables, box);
-  if (!s.trace.empty()) {
-    doc["trace"] = nlohmann::json::array();
-    for (const auto& p : s.trace) {
-      doc["trace"].push_back({{"step", p.step},
-                              {"x", point_json(task.variables, p.x)},
-                              {"f", json_num(p.f)},
-                              {"grad_norm", json_num(p.grad_norm)},
-                              {"lr", json_num(p.lr)}});
-    }
-  }
   std::cout << doc.dump(2) << '\n';
 }
 

@@ -60,14 +60,6 @@ plot::Range2 to_range(const std::string& text, const std::vector<std::string>& v
   return r;
 }
 
-nlohmann::json point_json(const std::vector<std::string>& variables, const Vec& x) {
-  nlohmann::json doc = nlohmann::json::object();
-  for (std::size_t i = 0; i < variables.size() && static_cast<Index>(i) < x.size(); ++i) {
-    doc[variables[i]] = json_num(x[static_cast<Index>(i)]);
-  }
-  return doc;
-}
-
 // 3 when a run diverged (its f is not finite: not a result, as in `descent minimize`), else 0.
 int exit_status(const plot::RaceResult& result) {
   for (const auto& run : result.runs) {
@@ -103,11 +95,11 @@ int run_plot(const PlotOptions& o) {
     doc["range"] = nlohmann::json::object();
     doc["range"][vars[0]] = {json_num(panel.x.lo), json_num(panel.x.hi)};
     if (vars.size() > 1) doc["range"][vars[1]] = {json_num(panel.y.lo), json_num(panel.y.hi)};
-    doc["start"] = point_json(vars, result.target.start);
+    doc["start"] = apps::point_json(vars, result.target.start);
     doc["optimizers"] = nlohmann::json::array();
     for (const auto& run : result.runs) {
       doc["optimizers"].push_back({{"spec", run.label},
-                                   {"x", point_json(vars, run.summary.x)},
+                                   {"x", apps::point_json(vars, run.summary.x)},
                                    {"f", json_num(run.summary.f)},
                                    {"steps", run.summary.steps},
                                    {"reason", std::string(to_string(run.summary.reason))}});

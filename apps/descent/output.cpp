@@ -18,12 +18,6 @@ std::string fmt_num(double value, int digits) {
   return fmt::format("{:.{}g}", value, digits);
 }
 
-nlohmann::json json_num(double value) {
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  return value;
-}
-
 std::optional<Error> try_write(const std::function<void()>& write) {
   try {
     write();

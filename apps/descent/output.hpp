@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/run_json.hpp"
 #include "descent/core/error.hpp"
 
 namespace descent::cli {
@@ -18,7 +19,7 @@ namespace descent::cli {
 std::string fmt_num(double value, int digits = 6);
 
 // JSON-safe number: NaN and infinities become the strings "nan", "inf", "-inf".
-nlohmann::json json_num(double value);
+using apps::json_num;
 
 class Table {
  public:

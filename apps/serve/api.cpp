@@ -12,6 +12,7 @@
 #include <span>
 #include <string_view>
 
+#include "common/run_json.hpp"
 #include "descent/core/error.hpp"
 #include "descent/optim/minimize.hpp"
 #include "descent/optim/objectives.hpp"
@@ -26,13 +27,6 @@
 
 namespace descent::serve {
 namespace {
-
-// Finite numbers as numbers; NaN and infinities as the CLI's --json writes them.
-nlohmann::json num(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  return v;
-}
 
 // Grid values for the page as a JSON array: 6 significant digits (what a picture and a tooltip
 // need; a third of the bytes of full precision), null where not finite. Written directly:
@@ -141,39 +135,6 @@ std::array<double, 4> range_field(const nlohmann::json& request) {
   }
   if (!(r[0] < r[1]) || !(r[2] < r[3])) bad("'range' needs x_lo < x_hi and y_lo < y_hi");
   return r;
-}
-
-nlohmann::json point_json(const std::vector<std::string>& names, const Vec& x) {
-  nlohmann::json out = nlohmann::json::object();
-  for (std::size_t i = 0; i < names.size(); ++i) out[names[i]] = num(x[static_cast<Index>(i)]);
-  return out;
-}
-
-// One run in the shape of `descent minimize --json --trace`.
-nlohmann::json run_json(const Function& fn, const optim::Optimizer& optimizer,
-                        const optim::Schedule& schedule, const RunSummary& s) {
-  nlohmann::json trace = nlohmann::json::array();
-  for (const auto& p : s.trace) {
-    trace.push_back({{"step", p.step},
-                     {"x", point_json(fn.variables, p.x)},
-                     {"f", num(p.f)},
-                     {"grad_norm", num(p.grad_norm)},
-                     {"lr", num(p.lr)}});
-  }
-  return {
-      {"optimizer", optimizer.spec()},
-      {"schedule", schedule.spec()},
-      {"x", point_json(fn.variables, s.x)},
-      {"f", num(s.f)},
-      {"grad_norm", num(s.grad_norm)},
-      {"steps", s.steps},
-      {"evaluations", s.evaluations},
-      {"converged", s.converged()},
-      {"reason", std::string(to_string(s.reason))},
-      {"message", s.message},
-      {"best",
-       {{"x", point_json(fn.variables, s.best_x)}, {"f", num(s.best_f)}, {"step", s.best_step}}},
-      {"trace", std::move(trace)}};
 }
 
 Vec start_field(const nlohmann::json& request, const Function& fn) {
@@ -332,7 +293,7 @@ nlohmann::json race_json(const nlohmann::json& request, const Limits& limits,
     };
     const RunSummary summary =
         optim::minimize(objective, start, *optimizer, schedule.get(), options);
-    runs.push_back(run_json(fn, *optimizer, *schedule, summary));
+    runs.push_back(apps::run_json(fn.variables, *optimizer, *schedule, summary));
   }
   return {{"expression", fn.formula},
           {"variables", fn.variables},

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/run_json.hpp"
 #include "descent/core/run_summary.hpp"
 #include "descent/io/dataset.hpp"
 #include "serve/api.hpp"
@@ -21,12 +22,6 @@ namespace {
 // fashion-mnist (60,000 images) is more than a page's run needs.
 constexpr std::array<std::string_view, 5> kTrainData{"digits", "iris", "breast_cancer", "wine",
                                                      "diabetes"};
-
-nlohmann::json num(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  return v;
-}
 
 std::int64_t integer(const std::string& key, const std::string& text, std::int64_t lo,
                      std::int64_t hi) {
@@ -83,12 +78,14 @@ TrainRequest parse_train(const std::multimap<std::string, std::string>& params,
 }
 
 nlohmann::json epoch_json(const ml::EpochRecord& e, bool classification, bool has_test) {
-  const auto test = [has_test](double v) { return has_test ? num(v) : nlohmann::json(nullptr); };
+  const auto test = [has_test](double v) {
+    return has_test ? apps::json_num(v) : nlohmann::json(nullptr);
+  };
   return {{"epoch", e.epoch},
-          {"train_loss", num(e.train_loss)},
+          {"train_loss", apps::json_num(e.train_loss)},
           {"test_loss", test(e.test_loss)},
           {classification ? "test_accuracy" : "test_r2", test(e.test_metric)},
-          {"lr", num(e.lr)},
+          {"lr", apps::json_num(e.lr)},
           {"seconds", e.seconds}};
 }
 
@@ -109,9 +106,10 @@ nlohmann::json train_summary_json(const std::string& data, const ml::TrainOption
       {"train_rows", r.train_rows},
       {"test_rows", r.test_rows},
       {"epochs", epochs},
-      {"train_loss", num(r.train_loss)},
-      {"test_loss", has_test ? num(r.test_loss) : nlohmann::json(nullptr)},
-      {cls ? "test_accuracy" : "test_r2", has_test ? num(r.test_metric) : nlohmann::json(nullptr)},
+      {"train_loss", apps::json_num(r.train_loss)},
+      {"test_loss", has_test ? apps::json_num(r.test_loss) : nlohmann::json(nullptr)},
+      {cls ? "test_accuracy" : "test_r2",
+       has_test ? apps::json_num(r.test_metric) : nlohmann::json(nullptr)},
       {"best_epoch", r.best_epoch},
       {"reason", std::string(to_string(r.reason))},
       {"ranks", r.ranks},
