@@ -36,9 +36,20 @@ Standardizer Standardizer::fit(const RowMat& features, std::span<const Index> ro
   Standardizer z;
   z.mean = Vec::Zero(d);
   z.scale = Vec::Zero(d);
-  for (Index r : rows) z.mean += features.row(r).transpose();
-  z.mean /= static_cast<double>(rows.size());
-  for (Index r : rows) z.scale += (features.row(r).transpose() - z.mean).cwiseAbs2();
+  // Threads take blocks of columns; each column still sums its rows in order, so the result is
+  // the same bits on any number of threads.
+  constexpr Index kBlock = 64;
+  const Index blocks = (d + kBlock - 1) / kBlock;
+  const auto n = static_cast<double>(rows.size());
+#pragma omp parallel for schedule(static) if (rows.size() * static_cast<std::size_t>(d) > 1000000)
+  for (Index b = 0; b < blocks; ++b) {
+    const Index begin = b * kBlock, width = std::min(kBlock, d - begin);
+    auto mean = z.mean.segment(begin, width);
+    auto scale = z.scale.segment(begin, width);
+    for (Index r : rows) mean += features.row(r).segment(begin, width).transpose();
+    mean /= n;
+    for (Index r : rows) scale += (features.row(r).segment(begin, width).transpose() - mean).cwiseAbs2();
+  }
   for (Index j = 0; j < d; ++j) {
     const double sd = std::sqrt(z.scale[j] / static_cast<double>(rows.size()));
     z.scale[j] = sd > 0.0 ? sd : 1.0;

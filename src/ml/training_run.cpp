@@ -39,6 +39,8 @@ template <typename T>
 RowMatrix<T> standardized_rows(const RowMat& features, const std::vector<Index>& rows, const Standardizer& z) {
   RowMatrix<T> out(static_cast<Index>(rows.size()), features.cols());
   descent::detail::advise_huge_pages(out.data(), static_cast<std::size_t>(out.size()) * sizeof(T));
+  // Rows are independent: the same bits on any number of threads.
+#pragma omp parallel for schedule(static) if (out.size() > 1000000)
   for (std::size_t i = 0; i < rows.size(); ++i) {
     out.row(static_cast<Index>(i)) =
         ((features.row(rows[i]) - z.mean.transpose()).cwiseQuotient(z.scale.transpose())).template cast<T>();
