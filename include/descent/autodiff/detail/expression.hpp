@@ -129,8 +129,8 @@ struct ArgSink {
   }
 };
 
-// At most two distinct terms, summed from a sink's slots in order; fits is false when the sink
-// holds more.
+// At most two terms, summed from a sink's slots in order (an index may fill both places, the
+// second with partial 0); fits is false when the sink holds more.
 template <class S>
 struct TwoTerms {
   std::uint32_t count = 0;
@@ -139,24 +139,40 @@ struct TwoTerms {
   S p0{};
   S p1{};
   bool fits = true;
-  // Adds the term (i, p) if it fits.
+  // Adds the term (i, p) if it fits. The second term is appended without a branch on whether
+  // its index equals the first's (the compiler rarely knows whether x[i + 1] and x[i] are one
+  // variable): when it does, the first takes its partial and the second keeps 0. So the count
+  // depends only on the expression's shape, and code after it has no branches of its own. A
+  // term that finds both places taken merges into one with its index, or into a place whose
+  // index repeats the other's.
   bool add(std::uint32_t i, const S& p) {
     if (count == 0) {
       i0 = i;
       p0 = p;
       count = 1;
-    } else if (i == i0) {
-      p0 += p;
-    } else if (count == 1) {
+      return true;
+    }
+    const bool eq0 = i == i0;
+    if (count == 1) {
+      p0 = eq0 ? S(p0 + p) : p0;
+      i1 = i;
+      p1 = eq0 ? S(0.0) : p;
+      count = 2;
+      return true;
+    }
+    const bool eq1 = i == i1;
+    if (eq0 || eq1) {
+      p0 = eq0 ? S(p0 + p) : p0;
+      p1 = eq0 ? p1 : S(p1 + p);
+      return true;
+    }
+    if (i0 == i1) {
+      p0 = p0 + p1;
       i1 = i;
       p1 = p;
-      count = 2;
-    } else if (i == i1) {
-      p1 += p;
-    } else {
-      return false;
+      return true;
     }
-    return true;
+    return false;
   }
   template <std::size_t kCount>
   static TwoTerms of(const ArgSink<S, kCount>& sink) {

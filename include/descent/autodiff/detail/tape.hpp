@@ -94,9 +94,10 @@ class Tape {
   bool can_accumulate() const { return adjoints_ != nullptr; }
   std::uint32_t open_token() const { return open_; }
   std::uint32_t open();
-  // Adds the sink's terms to the open accumulator. Up to four distinct ones are summed in
-  // registers first: one update per variable keeps the adjoints free of back-to-back writes to
-  // one address (each waits for the last); more are added one by one.
+  // Adds the sink's terms to the open accumulator. They are summed in registers first, into two
+  // pairs of places (TwoTerms: equal indices merge there), so that a variable usually gets one
+  // update and the adjoints are free of back-to-back writes to one address (each waits for the
+  // last); terms that find no place are added one by one.
   template <std::size_t kCount>
   [[gnu::always_inline]] void accumulate(const ArgSink<S, kCount>& sink) {
     std::size_t n = logged_;
