@@ -48,7 +48,7 @@ struct StepOptions {
 const OptionTable<StepOptions>& step_table() {
   using O = StepOptions;
   static const OptionTable<O> table = {
-      {"step_size", &O::step_size, kCount, "steps between decays (required)"},
+      {"step_size", &O::step_size, kCount, "steps between decays"},
       {"gamma", &O::gamma, kGamma, "factor applied to lr every step_size steps"},
   };
   return table;
@@ -72,7 +72,7 @@ struct GammaOptions {
 };
 const OptionTable<GammaOptions>& exponential_table() {
   static const OptionTable<GammaOptions> table = {
-      {"gamma", &GammaOptions::gamma, kGamma, "factor applied every step (required)"},
+      {"gamma", &GammaOptions::gamma, kGamma, "factor applied every step"},
   };
   return table;
 }
@@ -84,7 +84,7 @@ struct CosineOptions {
 const OptionTable<CosineOptions>& cosine_table() {
   using O = CosineOptions;
   static const OptionTable<O> table = {
-      {"t_max", &O::t_max, kCount, "steps of the half cosine (default: the run's steps)"},
+      {"t_max", &O::t_max, kCount, "steps of the half cosine"},
       {"eta_min", &O::eta_min, kReachable, "lr at the bottom of the cosine"},
   };
   return table;
@@ -139,7 +139,7 @@ struct ExpDecayOptions {
 const OptionTable<ExpDecayOptions>& exp_decay_table() {
   static const OptionTable<ExpDecayOptions> table = {
       {"lambda", &ExpDecayOptions::lambda, detail::kNonnegative,
-       "rate: lr = lr0 exp(-lambda t) (required)"},
+       "rate: lr = lr0 exp(-lambda t)"},
   };
   return table;
 }
@@ -160,8 +160,8 @@ const OptionTable<OneCycleOptions>& onecycle_table() {
   using O = OneCycleOptions;
   constexpr Range kFactor = detail::worded(detail::kPositive, "must be > 0");
   static const OptionTable<O> table = {
-      {"max_lr", &O::max_lr, detail::kPositive, "peak lr (required)"},
-      {"total_steps", &O::total_steps, kCount, "length of the cycle (default: the run's steps)"},
+      {"max_lr", &O::max_lr, detail::kPositive, "peak lr"},
+      {"total_steps", &O::total_steps, kCount, "length of the cycle"},
       {"pct_start", &O::pct_start, detail::kUnit, "fraction of the cycle spent rising"},
       {"anneal_strategy", &O::anneal_strategy, {"cos", "linear"}, "shape of each phase"},
       {"div_factor", &O::div_factor, kFactor, "initial lr = max_lr / div_factor"},
@@ -251,20 +251,71 @@ Made make_onecycle(const Spec& spec, double base_lr, std::int64_t run_steps) {
                                             base_lr, rule);
 }
 
+// The listing of `descent schedules`: the table's rows, with the defaults that are not values
+// (a required option; one that takes the run's length) said in words.
+template <typename O>
+std::vector<OptionInfo> describe(
+    const OptionTable<O>& table, const O& defaults,
+    std::initializer_list<std::pair<std::string_view, std::string_view>> in_words = {}) {
+  auto out = detail::describe_options(table, defaults);
+  for (auto& option : out) {
+    for (const auto& [key, words] : in_words) {
+      if (option.key == key) option.default_value = words;
+    }
+  }
+  return out;
+}
+
+constexpr std::string_view kRequired = "(required)";
+constexpr std::string_view kRunSteps = "(the run's steps)";
+
 struct ScheduleEntry {
   std::string_view name;
+  std::string_view summary;
   Made (*make)(const Spec&, double base_lr, std::int64_t run_steps);
+  std::vector<OptionInfo> (*options)();
 };
 
-constexpr ScheduleEntry kSchedules[] = {
-    {"constant", make_constant},   {"step", make_step},
-    {"multistep", make_multistep}, {"exponential", make_exponential},
-    {"cosine", make_cosine},       {"linear", make_linear},
-    {"onecycle", make_onecycle},   {"polynomial", make_polynomial},
-    {"piecewise", make_piecewise}, {"exp_decay", make_exp_decay},
+const ScheduleEntry kSchedules[] = {
+    {"constant", "the optimizer's lr at every step", make_constant,
+     [] { return std::vector<OptionInfo>{}; }},
+    {"step", "StepLR: lr times gamma every step_size steps", make_step,
+     [] { return describe(step_table(), StepOptions{}, {{"step_size", kRequired}}); }},
+    {"multistep", "MultiStepLR: lr times gamma at each milestone", make_multistep,
+     [] { return describe(multistep_table(), MultiStepOptions{}, {{"milestones", kRequired}}); }},
+    {"exponential", "ExponentialLR: lr times gamma every step", make_exponential,
+     [] { return describe(exponential_table(), GammaOptions{}, {{"gamma", kRequired}}); }},
+    {"cosine", "CosineAnnealingLR: half a cosine from lr down to eta_min over t_max steps",
+     make_cosine,
+     [] { return describe(cosine_table(), CosineOptions{}, {{"t_max", kRunSteps}}); }},
+    {"linear", "LinearLR: the lr factor goes linearly from start_factor to end_factor",
+     make_linear, [] { return describe(linear_table(), LinearOptions{}); }},
+    {"onecycle", "OneCycleLR: up to max_lr and down far below the start, with momentum cycled",
+     make_onecycle,
+     [] {
+       return describe(onecycle_table(), OneCycleOptions{},
+                       {{"max_lr", kRequired}, {"total_steps", kRunSteps}});
+     }},
+    {"polynomial", "PolynomialLR: lr (1 - t / total_iters)^power, then 0", make_polynomial,
+     [] { return describe(polynomial_table(), PolynomialOptions{}); }},
+    {"piecewise", "the lr given for each stretch between milestones", make_piecewise,
+     [] {
+       return describe(piecewise_table(), PiecewiseOptions{},
+                       {{"milestones", kRequired}, {"values", kRequired}});
+     }},
+    {"exp_decay", "lr0 exp(-lambda t), the course's exponential decay", make_exp_decay,
+     [] { return describe(exp_decay_table(), ExpDecayOptions{}, {{"lambda", kRequired}}); }},
 };
 
 }  // namespace
+
+std::vector<ScheduleInfo> schedule_catalog() {
+  std::vector<ScheduleInfo> out;
+  for (const auto& entry : kSchedules) {
+    out.push_back({std::string(entry.name), std::string(entry.summary), entry.options()});
+  }
+  return out;
+}
 
 std::vector<std::string> schedule_names() {
   std::vector<std::string> names;

@@ -3,7 +3,11 @@
 // --xtol, --max-time; bad options exit 2 with a message.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "support/cli.hpp"
 
@@ -35,6 +39,35 @@ TEST(CliOptimizers, AnUnknownNameExitsTwoListingTheKnownOnes) {
   const CliResult r = run_cli({"optimizers", "lino"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("lion"), std::string::npos) << r.err;
+}
+
+TEST(CliSchedules, ListsEveryScheduleInTheOrderMakeScheduleKnowsThem) {
+  const CliResult r = run_cli({"schedules", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  std::vector<std::string> names;
+  for (const auto& entry : doc["schedules"]) names.push_back(entry["name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"constant", "step", "multistep", "exponential",
+                                             "cosine", "linear", "onecycle", "polynomial",
+                                             "piecewise", "exp_decay"}));
+}
+
+TEST(CliSchedules, SaysWhichOptionsAreRequiredAndWhichTakeTheRunsLength) {
+  const CliResult r = run_cli({"schedules", "onecycle", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto options = nlohmann::json::parse(r.out)["schedules"][0]["options"];
+  std::map<std::string, std::pair<std::string, std::string>> by_key;
+  for (const auto& o : options) by_key[o["key"]] = {o["default"], o["range"]};
+  EXPECT_EQ(by_key["max_lr"].first, "(required)");
+  EXPECT_EQ(by_key["total_steps"].first, "(the run's steps)");
+  EXPECT_EQ(by_key["pct_start"], (std::pair<std::string, std::string>{"0.3", "[0, 1]"}));
+  EXPECT_EQ(by_key["anneal_strategy"].first, "cos");
+}
+
+TEST(CliSchedules, AnUnknownNameExitsTwoListingTheKnownOnes) {
+  const CliResult r = run_cli({"schedules", "cosin"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cosine"), std::string::npos) << r.err;
 }
 
 nlohmann::json minimize_json(std::vector<std::string> args) {

@@ -3,6 +3,7 @@
 // refused milestone, which now reads like a refused piecewise value).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -99,6 +100,39 @@ TEST(ScheduleOptions, ConstantPrintsItsBareName) {
 TEST(ScheduleOptions, LinearPrintsItsDefaults) {
   EXPECT_EQ(make_schedule("linear", 0.1)->spec(),
             "linear(start_factor=0.3333333333333333, end_factor=1, total_iters=5)");
+}
+
+// The listing shows the defaults make_schedule really uses: for every option with a value as its
+// default, the spec with key=default written out builds the same schedule as the spec without it.
+TEST(ScheduleCatalog, EveryListedDefaultIsTheDefaultMakeScheduleUses) {
+  // Values for the required options (the listing says "(required)" for them).
+  const std::map<std::string, std::string> required = {
+      {"step", "step_size=10"},   {"multistep", "milestones=[10]"},
+      {"exponential", "gamma=0.9"}, {"onecycle", "max_lr=0.1"},
+      {"piecewise", "milestones=[10], values=[0.1, 0.01]"}, {"exp_decay", "lambda=0.01"}};
+  const auto catalog = schedule_catalog();
+  ASSERT_EQ(catalog.size(), schedule_names().size());
+  for (const auto& entry : catalog) {
+    const auto it = required.find(entry.name);
+    const std::string base = it == required.end() ? "" : it->second;
+    const auto spec = [&](const std::string& extra) {
+      std::string args = base;
+      if (!extra.empty()) args += (args.empty() ? "" : ", ") + extra;
+      return entry.name + (args.empty() ? "" : "(" + args + ")");
+    };
+    const std::string plain = make_schedule(spec(""), 0.1, 100)->spec();
+    for (const auto& option : entry.options) {
+      if (option.default_value == "(required)") {
+        EXPECT_NE(base.find(option.key), std::string::npos) << entry.name << " " << option.key;
+        continue;
+      }
+      // The run here is 100 steps long.
+      const std::string value =
+          option.default_value == "(the run's steps)" ? "100" : option.default_value;
+      const std::string written = spec(option.key + "=" + value);
+      EXPECT_EQ(make_schedule(written, 0.1, 100)->spec(), plain) << written;
+    }
+  }
 }
 
 }  // namespace

@@ -59,4 +59,13 @@ void check_schedule_length(const Schedule& schedule, std::int64_t steps,
 // The names make_schedule knows.
 std::vector<std::string> schedule_names();
 
+// One schedule make_schedule knows: its name, a line about it, and its options (defaults that
+// are not values read "(required)" or "(the run's steps)"). For `descent schedules`.
+struct ScheduleInfo {
+  std::string name;
+  std::string summary;
+  std::vector<OptionInfo> options;
+};
+std::vector<ScheduleInfo> schedule_catalog();
+
 }  // namespace descent::optim
