@@ -1,0 +1,275 @@
+// The image layers: convolution, max pooling and the channels-last reordering (see layers.hpp).
+
+// GCC 12 reports a false -Wmaybe-uninitialized inside Eigen's AVX-512 GEMM kernels.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+#include <algorithm>
+#include <cstdint>
+
+#include <fmt/format.h>
+
+#include "descent/core/error.hpp"
+#include "descent/ml/layers.hpp"
+#include "ml/conv_kernels.hpp"
+#include "ml/eigen_maps.hpp"
+#include "ml/init_weights.hpp"
+
+namespace descent::ml {
+namespace {
+
+using detail::ConstMatMap;
+using detail::MatMap;
+using detail::RowMatrix;
+
+// Convolution over channels-last images by direct kernels over zero-padded copies
+// (conv_kernels.hpp): Y = conv(X, W) + b image by image. Backward: dW accumulates over chunks of
+// images, db = column sums of dY, and dX is itself a convolution, of dY with the kernel flipped
+// and padded on the other side, so it takes the forward kernel instead of scattering back.
+template <typename T>
+class Conv2d final : public Layer<T> {
+ public:
+  Conv2d(ImageShape input, Index out_channels, Index kernel)
+      : in_(input),
+        out_channels_(out_channels),
+        kernel_(kernel),
+        taps_(kernel * kernel * input.channels),
+        shape_(input.channels, kernel, input.height, input.width, out_channels),
+        back_shape_(out_channels, kernel, input.height, input.width, input.channels),
+        padded_(shape_, kernel / 2, chunk()),
+        padded_grad_(back_shape_, kernel - 1 - kernel / 2, 1) {
+    if (kernel < 1 || out_channels < 1) throw_usage("cnn: kernel and channels must be positive");
+  }
+  std::string describe() const override {
+    return fmt::format("conv2d({}x{}x{} -> {}, kernel {})", in_.channels, in_.height, in_.width,
+                       out_channels_, kernel_);
+  }
+  Index input_size() const override { return in_.size(); }
+  Index output_size() const override { return in_.height * in_.width * out_channels_; }
+  Index num_params() const override { return out_channels_ * taps_ + out_channels_; }
+  Index bias_count() const override { return out_channels_; }
+  void bind(T* params, T* grad) override {
+    params_ = params;
+    grad_ = grad;
+  }
+  void init(Init init, Rng& rng) override {
+    detail::init_weights(init, rng, taps_, kernel_ * kernel_ * out_channels_, params_,
+                         out_channels_ * taps_, params_ + out_channels_ * taps_, out_channels_);
+  }
+  void reserve(Index) override {
+    wt_.resize(taps_, out_channels_);
+    flipped_.resize(back_shape_.taps(), in_.channels);
+    zeros_.assign(static_cast<std::size_t>(in_.channels), T(0));
+  }
+  void forward(const T* in, T* out, Index batch) override {
+    reserve(batch);
+    wt_ = ConstMatMap<T>(params_, out_channels_, taps_).transpose();
+    const T* bias = params_ + out_channels_ * taps_;
+    for (Index b = 0; b < batch; ++b) {
+      detail::conv_image(shape_, padded_.fill(in + b * input_size(), 1), wt_.data(), bias,
+                         out + b * output_size());
+    }
+  }
+  void backward(const T* in, const T*, const T* dout, T* din, Index batch) override {
+    reserve(batch);
+    const Index oc = out_channels_;
+    T* db = grad_ + oc * taps_;
+    std::fill(db, db + oc, T(0));
+    for (Index p = 0; p < batch * in_.height * in_.width; ++p) {
+      for (Index o = 0; o < oc; ++o) db[o] += dout[p * oc + o];
+    }
+    wt_.setZero();  // dW^T, taps x out channels
+    for (Index b0 = 0, step = padded_.capacity(); b0 < batch; b0 += step) {
+      const Index count = std::min(step, batch - b0);
+      detail::conv_weight_grad(shape_, padded_.fill(in + b0 * input_size(), count), count,
+                               dout + b0 * output_size(), wt_.data());
+    }
+    MatMap<T>(grad_, oc, taps_) = wt_.transpose();
+    if (din == nullptr) return;
+    flip_kernel();
+    for (Index b = 0; b < batch; ++b) {
+      detail::conv_image(back_shape_, padded_grad_.fill(dout + b * output_size(), 1),
+                         flipped_.data(), zeros_.data(), din + b * input_size());
+    }
+  }
+
+ private:
+  // Images per chunk of the weight gradient: their padded copies and dY within ~256 KB (L2).
+  Index chunk() const {
+    constexpr Index kChunkValues = Index{1} << 16;
+    return std::max<Index>(1, kChunkValues / (shape_.padded_size() + output_size()));
+  }
+  // flipped_ (kernel row, kernel column, out channel) x in channel = W at the mirrored tap.
+  void flip_kernel() {
+    const Index k = kernel_, c = in_.channels, oc = out_channels_;
+    ConstMatMap<T> w(params_, oc, taps_);
+    for (Index ky = 0; ky < k; ++ky) {
+      for (Index kx = 0; kx < k; ++kx) {
+        const Index mirrored = ((k - 1 - ky) * k + (k - 1 - kx)) * oc;
+        for (Index o = 0; o < oc; ++o) {
+          for (Index i = 0; i < c; ++i) flipped_(mirrored + o, i) = w(o, (ky * k + kx) * c + i);
+        }
+      }
+    }
+  }
+
+  ImageShape in_;
+  Index out_channels_, kernel_, taps_;
+  T* params_ = nullptr;
+  T* grad_ = nullptr;
+  detail::ConvGeometry shape_, back_shape_;
+  detail::PaddedImages<T> padded_, padded_grad_;
+  RowMatrix<T> wt_, flipped_;
+  std::vector<T> zeros_;
+};
+
+// Max pooling over channels-last images. Each output value remembers which position of its
+// window won (a small integer, as wide as a float so that the comparison loop vectorizes); the
+// backward pass then writes every input value once (the winner's gradient or zero), with no
+// separate clearing pass.
+template <typename T>
+class MaxPool final : public Layer<T> {
+ public:
+  MaxPool(ImageShape input, Index size) : in_(input), size_(size) {
+    if (size < 1 || input.height < size || input.width < size) {
+      throw_usage("cnn: a {}x{} pool does not fit a {}x{} image", size, size, input.height,
+                  input.width);
+    }
+    out_ = {input.channels, input.height / size, input.width / size};
+  }
+  std::string describe() const override { return fmt::format("max_pool({})", size_); }
+  Index input_size() const override { return in_.size(); }
+  Index output_size() const override { return out_.size(); }
+  void reserve(Index max_batch) override {
+    winner_.resize(static_cast<std::size_t>(max_batch * out_.size()));
+  }
+  // The window's positions are visited in row order (strict > keeps the first maximum, as
+  // PyTorch does); per position the loop runs over a row of outputs times channels.
+  void forward(const T* in, T* out, Index batch) override {
+    reserve(batch);
+    const Index c = in_.channels, s = size_, row = out_.width * c;
+    for (Index b = 0; b < batch; ++b) {
+      for (Index oy = 0; oy < out_.height; ++oy) {
+        T* best = out + (b * out_.height + oy) * row;
+        std::int32_t* winner = winner_.data() + (b * out_.height + oy) * row;
+        for (Index dy = 0; dy < s; ++dy) {
+          for (Index dx = 0; dx < s; ++dx) {
+            const T* x = in + ((b * in_.height + oy * s + dy) * in_.width + dx) * c;
+            const auto position = static_cast<std::int32_t>(dy * s + dx);
+            if (position == 0) {
+              copy_strided(x, best, winner);
+              continue;
+            }
+            for (Index ox = 0; ox < out_.width; ++ox) {
+              for (Index k = 0; k < c; ++k) {
+                const T v = x[ox * s * c + k];
+                const bool larger = v > best[ox * c + k];
+                best[ox * c + k] = larger ? v : best[ox * c + k];
+                winner[ox * c + k] = larger ? position : winner[ox * c + k];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  // The gradient flows only to the input that won each window; the rest (and a ragged edge the
+  // windows do not cover) get zero.
+  void backward(const T*, const T*, const T* dout, T* din, Index batch) override {
+    if (din == nullptr) return;
+    const Index c = in_.channels, s = size_, row = out_.width * c;
+    for (Index b = 0; b < batch; ++b) {
+      for (Index iy = 0; iy < in_.height; ++iy) {
+        T* dx = din + (b * in_.height + iy) * in_.width * c;
+        const Index oy = iy / s;
+        if (oy >= out_.height) {
+          std::fill(dx, dx + in_.width * c, T(0));
+          continue;
+        }
+        const T* dy = dout + (b * out_.height + oy) * row;
+        const std::int32_t* winner = winner_.data() + (b * out_.height + oy) * row;
+        for (Index ox = 0; ox < out_.width; ++ox) {
+          for (Index d = 0; d < s; ++d) {
+            const auto position = static_cast<std::int32_t>((iy % s) * s + d);
+            T* to = dx + (ox * s + d) * c;
+            for (Index k = 0; k < c; ++k) {
+              to[k] = winner[ox * c + k] == position ? dy[ox * c + k] : T(0);
+            }
+          }
+        }
+        std::fill(dx + out_.width * s * c, dx + in_.width * c, T(0));
+      }
+    }
+  }
+
+ private:
+  // The first window position of a row of outputs: x's pixels s apart into best, winner 0.
+  void copy_strided(const T* x, T* best, std::int32_t* winner) const {
+    const Index c = in_.channels;
+    for (Index ox = 0; ox < out_.width; ++ox) {
+      for (Index k = 0; k < c; ++k) {
+        best[ox * c + k] = x[ox * size_ * c + k];
+        winner[ox * c + k] = 0;
+      }
+    }
+  }
+
+  ImageShape in_, out_;
+  Index size_;
+  std::vector<std::int32_t> winner_;
+};
+
+template <typename T>
+class ChannelsLast final : public Layer<T> {
+ public:
+  explicit ChannelsLast(ImageShape shape) : shape_(shape) {}
+  std::string describe() const override { return "channels_last"; }
+  Index input_size() const override { return shape_.size(); }
+  Index output_size() const override { return shape_.size(); }
+  void forward(const T* in, T* out, Index batch) override {
+    const Index hw = shape_.height * shape_.width, c = shape_.channels;
+    for (Index b = 0; b < batch; ++b) {
+      for (Index k = 0; k < c; ++k) {
+        for (Index p = 0; p < hw; ++p) out[(b * hw + p) * c + k] = in[(b * c + k) * hw + p];
+      }
+    }
+  }
+  void backward(const T*, const T*, const T* dout, T* din, Index batch) override {
+    if (din == nullptr) return;
+    const Index hw = shape_.height * shape_.width, c = shape_.channels;
+    for (Index b = 0; b < batch; ++b) {
+      for (Index k = 0; k < c; ++k) {
+        for (Index p = 0; p < hw; ++p) din[(b * c + k) * hw + p] = dout[(b * hw + p) * c + k];
+      }
+    }
+  }
+
+ private:
+  ImageShape shape_;
+};
+
+}  // namespace
+
+template <typename T>
+std::unique_ptr<Layer<T>> make_conv2d(ImageShape input, Index out_channels, Index kernel) {
+  return std::make_unique<Conv2d<T>>(input, out_channels, kernel);
+}
+template <typename T>
+std::unique_ptr<Layer<T>> make_max_pool(ImageShape input, Index size) {
+  return std::make_unique<MaxPool<T>>(input, size);
+}
+template <typename T>
+std::unique_ptr<Layer<T>> make_channels_last(ImageShape shape) {
+  return std::make_unique<ChannelsLast<T>>(shape);
+}
+
+#define DESCENT_ML_INSTANTIATE(T)                                              \
+  template std::unique_ptr<Layer<T>> make_conv2d<T>(ImageShape, Index, Index); \
+  template std::unique_ptr<Layer<T>> make_max_pool<T>(ImageShape, Index);      \
+  template std::unique_ptr<Layer<T>> make_channels_last<T>(ImageShape);
+DESCENT_ML_INSTANTIATE(float)
+DESCENT_ML_INSTANTIATE(double)
+#undef DESCENT_ML_INSTANTIATE
+
+}  // namespace descent::ml
