@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -74,11 +75,7 @@ class Conv2d final : public Layer<T> {
   void backward(const T* in, const T*, const T* dout, T* din, Index batch) override {
     reserve(batch);
     const Index oc = out_channels_;
-    T* db = grad_ + oc * taps_;
-    std::fill(db, db + oc, T(0));
-    for (Index p = 0; p < batch * in_.height * in_.width; ++p) {
-      for (Index o = 0; o < oc; ++o) db[o] += dout[p * oc + o];
-    }
+    detail::column_sums(dout, batch * in_.height * in_.width, oc, grad_ + oc * taps_);
     wt_.setZero();  // dW^T, taps x out channels
     for (Index b0 = 0, step = padded_.capacity(); b0 < batch; b0 += step) {
       const Index count = std::min(step, batch - b0);
@@ -125,11 +122,14 @@ class Conv2d final : public Layer<T> {
 };
 
 // Max pooling over channels-last images. Each output value remembers which position of its
-// window won (a small integer, as wide as a float so that the comparison loop vectorizes); the
-// backward pass then writes every input value once (the winner's gradient or zero), with no
-// separate clearing pass.
+// window won (an integer as wide as T, the width of a comparison's mask), so that the backward
+// pass writes every input value once (the winner's gradient or zero) with no clearing pass.
+// Channels are the vector lanes, as in the convolution.
 template <typename T>
 class MaxPool final : public Layer<T> {
+  using Winner = std::conditional_t<sizeof(T) == 4, std::int32_t, std::int64_t>;
+  using WinnerLanes [[gnu::vector_size(sizeof(detail::Lanes<T>))]] = Winner;
+
  public:
   MaxPool(ImageShape input, Index size) : in_(input), size_(size) {
     if (size < 1 || input.height < size || input.width < size) {
@@ -144,80 +144,84 @@ class MaxPool final : public Layer<T> {
   void reserve(Index max_batch) override {
     winner_.resize(static_cast<std::size_t>(max_batch * out_.size()));
   }
-  // The window's positions are visited in row order (strict > keeps the first maximum, as
-  // PyTorch does); per position the loop runs over a row of outputs times channels.
   void forward(const T* in, T* out, Index batch) override {
     reserve(batch);
-    const Index c = in_.channels, s = size_, row = out_.width * c;
+    if (detail::fills_lanes<T>(in_.channels))
+      return forward_lanes<detail::Lanes<T>, WinnerLanes>(in, out, batch);
+    forward_lanes<T, Winner>(in, out, batch);
+  }
+  void backward(const T*, const T*, const T* dout, T* din, Index batch) override {
+    if (din == nullptr) return;
+    if (detail::fills_lanes<T>(in_.channels))
+      return backward_lanes<detail::Lanes<T>, WinnerLanes>(dout, din, batch);
+    backward_lanes<T, Winner>(dout, din, batch);
+  }
+
+ private:
+  // The window's positions are visited in row order; strict > keeps the first maximum, as
+  // PyTorch does.
+  template <typename V, typename W>
+  void forward_lanes(const T* in, T* out, Index batch) {
+    constexpr auto kLanes = static_cast<Index>(sizeof(V) / sizeof(T));
+    const Index c = in_.channels, s = size_;
     for (Index b = 0; b < batch; ++b) {
       for (Index oy = 0; oy < out_.height; ++oy) {
-        T* best = out + (b * out_.height + oy) * row;
-        std::int32_t* winner = winner_.data() + (b * out_.height + oy) * row;
-        for (Index dy = 0; dy < s; ++dy) {
-          for (Index dx = 0; dx < s; ++dx) {
-            const T* x = in + ((b * in_.height + oy * s + dy) * in_.width + dx) * c;
-            const auto position = static_cast<std::int32_t>(dy * s + dx);
-            if (position == 0) {
-              copy_strided(x, best, winner);
-              continue;
+        for (Index ox = 0; ox < out_.width; ++ox) {
+          const T* x = in + ((b * in_.height + oy * s) * in_.width + ox * s) * c;
+          const Index o = ((b * out_.height + oy) * out_.width + ox) * c;
+          for (Index k = 0; k < c; k += kLanes) {
+            V best = detail::load_lanes<V>(x + k);
+            W where = W{};
+            for (Index dy = 0; dy < s; ++dy) {
+              for (Index dx = dy == 0 ? 1 : 0; dx < s; ++dx) {
+                const V v = detail::load_lanes<V>(x + (dy * in_.width + dx) * c + k);
+                const auto larger = v > best;
+                best = larger ? v : best;
+                where = larger ? W{} + static_cast<Winner>(dy * s + dx) : where;
+              }
             }
-            for (Index ox = 0; ox < out_.width; ++ox) {
-              for (Index k = 0; k < c; ++k) {
-                const T v = x[ox * s * c + k];
-                const bool larger = v > best[ox * c + k];
-                best[ox * c + k] = larger ? v : best[ox * c + k];
-                winner[ox * c + k] = larger ? position : winner[ox * c + k];
+            detail::store_lanes(out + o + k, best);
+            detail::store_lanes(winner_.data() + o + k, where);
+          }
+        }
+      }
+    }
+  }
+  // The gradient flows only to the input that won each window; the rest, and a ragged edge the
+  // windows do not cover, get zero.
+  template <typename V, typename W>
+  void backward_lanes(const T* dout, T* din, Index batch) {
+    constexpr auto kLanes = static_cast<Index>(sizeof(V) / sizeof(T));
+    const Index c = in_.channels, s = size_, covered = out_.width * s * c;
+    for (Index b = 0; b < batch; ++b) {
+      for (Index oy = 0; oy < out_.height; ++oy) {
+        for (Index ox = 0; ox < out_.width; ++ox) {
+          T* dx = din + ((b * in_.height + oy * s) * in_.width + ox * s) * c;
+          const Index o = ((b * out_.height + oy) * out_.width + ox) * c;
+          for (Index k = 0; k < c; k += kLanes) {
+            const V dy = detail::load_lanes<V>(dout + o + k);
+            const W where = detail::load_lanes<W>(winner_.data() + o + k);
+            for (Index wy = 0; wy < s; ++wy) {
+              for (Index wx = 0; wx < s; ++wx) {
+                const V g = where == W{} + static_cast<Winner>(wy * s + wx) ? dy : V{};
+                detail::store_lanes(dx + (wy * in_.width + wx) * c + k, g);
               }
             }
           }
         }
-      }
-    }
-  }
-  // The gradient flows only to the input that won each window; the rest (and a ragged edge the
-  // windows do not cover) get zero.
-  void backward(const T*, const T*, const T* dout, T* din, Index batch) override {
-    if (din == nullptr) return;
-    const Index c = in_.channels, s = size_, row = out_.width * c;
-    for (Index b = 0; b < batch; ++b) {
-      for (Index iy = 0; iy < in_.height; ++iy) {
-        T* dx = din + (b * in_.height + iy) * in_.width * c;
-        const Index oy = iy / s;
-        if (oy >= out_.height) {
-          std::fill(dx, dx + in_.width * c, T(0));
-          continue;
+        for (Index wy = 0; wy < s; ++wy) {  // columns past the last window
+          T* row = din + ((b * in_.height + oy * s + wy) * in_.width) * c;
+          std::fill(row + covered, row + in_.width * c, T(0));
         }
-        const T* dy = dout + (b * out_.height + oy) * row;
-        const std::int32_t* winner = winner_.data() + (b * out_.height + oy) * row;
-        for (Index ox = 0; ox < out_.width; ++ox) {
-          for (Index d = 0; d < s; ++d) {
-            const auto position = static_cast<std::int32_t>((iy % s) * s + d);
-            T* to = dx + (ox * s + d) * c;
-            for (Index k = 0; k < c; ++k) {
-              to[k] = winner[ox * c + k] == position ? dy[ox * c + k] : T(0);
-            }
-          }
-        }
-        std::fill(dx + out_.width * s * c, dx + in_.width * c, T(0));
       }
-    }
-  }
-
- private:
-  // The first window position of a row of outputs: x's pixels s apart into best, winner 0.
-  void copy_strided(const T* x, T* best, std::int32_t* winner) const {
-    const Index c = in_.channels;
-    for (Index ox = 0; ox < out_.width; ++ox) {
-      for (Index k = 0; k < c; ++k) {
-        best[ox * c + k] = x[ox * size_ * c + k];
-        winner[ox * c + k] = 0;
-      }
+      T* rest = din + (b * in_.height + out_.height * s) * in_.width * c;  // rows past them
+      std::fill(rest, din + (b + 1) * in_.size(), T(0));
     }
   }
 
   ImageShape in_, out_;
   Index size_;
-  std::vector<std::int32_t> winner_;
+  std::vector<Winner> winner_;
 };
 
 template <typename T>
