@@ -18,11 +18,11 @@ namespace descent::ml::detail {
 template <typename T>
 using Lanes [[gnu::vector_size(32)]] = T;
 
+// Loads and stores through memory (no alignment needed); the vector is never passed by value,
+// whose ABI would depend on the target's registers.
 template <typename V, typename T>
-V load_lanes(const T* from) {
-  V v;
+void load_lanes(V& v, const T* from) {
   std::memcpy(&v, from, sizeof(V));
-  return v;
 }
 template <typename V, typename T>
 void store_lanes(T* to, const V& v) {
@@ -93,13 +93,14 @@ void conv_pixels(const ConvGeometry& g, const T* at, const T* wt, const T* init,
   const Index c = g.channels, oc = g.outputs, kernel = g.kernel, run = kernel * c;
   for (Index o = 0; o < oc; o += kLanes) {
     V acc[R];
-    for (int r = 0; r < R; ++r) acc[r] = load_lanes<V>(init + o);
+    for (int r = 0; r < R; ++r) load_lanes(acc[r], init + o);
     for (Index ky = 0; ky < kernel; ++ky) {
       const T* field[R];
       for (int r = 0; r < R; ++r) field[r] = at + ky * g.cols * c + r * c;
       const T* w = wt + ky * run * oc + o;
       for (Index j = 0; j < run; ++j, w += oc) {
-        const V wj = load_lanes<V>(w);
+        V wj;
+        load_lanes(wj, w);
         for (int r = 0; r < R; ++r) acc[r] += field[r][j] * wj;
       }
     }
@@ -141,13 +142,14 @@ void weight_grad_taps(const ConvGeometry& g, const T* padded, Index count, const
   for (int r = 0; r < R; ++r) offset[r] = g.offsets[static_cast<std::size_t>(t + r)];
   for (Index o = 0; o < oc; o += kLanes) {
     V acc[R];
-    for (int r = 0; r < R; ++r) acc[r] = load_lanes<V>(dwt + (t + r) * oc + o);
+    for (int r = 0; r < R; ++r) load_lanes(acc[r], dwt + (t + r) * oc + o);
     const T* grad = dy + o;
     for (Index i = 0; i < count; ++i) {
       const T* image = padded + i * g.padded_size();
       for (Index y = 0; y < g.height; ++y) {
         for (Index x = 0; x < g.width; ++x, grad += oc) {
-          const V d = load_lanes<V>(grad);
+          V d;
+          load_lanes(d, grad);
           const T* at = image + g.base(y, x);
           for (int r = 0; r < R; ++r) acc[r] += at[offset[r]] * d;
         }
@@ -178,10 +180,19 @@ void column_sums_lanes(const T* rows, Index count, Index width, T* sums) {
     V acc[4] = {};
     Index p = 0;
     for (; p + 4 <= count; p += 4) {
-      for (Index r = 0; r < 4; ++r) acc[r] += load_lanes<V>(rows + (p + r) * width + o);
+      for (Index r = 0; r < 4; ++r) {
+        V row;
+        load_lanes(row, rows + (p + r) * width + o);
+        acc[r] += row;
+      }
     }
-    for (; p < count; ++p) acc[0] += load_lanes<V>(rows + p * width + o);
-    store_lanes(sums + o, (acc[0] + acc[1]) + (acc[2] + acc[3]));
+    for (; p < count; ++p) {
+      V row;
+      load_lanes(row, rows + p * width + o);
+      acc[0] += row;
+    }
+    acc[0] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    store_lanes(sums + o, acc[0]);
   }
 }
 

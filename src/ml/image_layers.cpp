@@ -170,11 +170,13 @@ class MaxPool final : public Layer<T> {
           const T* x = in + ((b * in_.height + oy * s) * in_.width + ox * s) * c;
           const Index o = ((b * out_.height + oy) * out_.width + ox) * c;
           for (Index k = 0; k < c; k += kLanes) {
-            V best = detail::load_lanes<V>(x + k);
+            V best;
+            detail::load_lanes(best, x + k);
             W where = W{};
             for (Index dy = 0; dy < s; ++dy) {
               for (Index dx = dy == 0 ? 1 : 0; dx < s; ++dx) {
-                const V v = detail::load_lanes<V>(x + (dy * in_.width + dx) * c + k);
+                V v;
+                detail::load_lanes(v, x + (dy * in_.width + dx) * c + k);
                 const auto larger = v > best;
                 best = larger ? v : best;
                 where = larger ? W{} + static_cast<Winner>(dy * s + dx) : where;
@@ -199,8 +201,10 @@ class MaxPool final : public Layer<T> {
           T* dx = din + ((b * in_.height + oy * s) * in_.width + ox * s) * c;
           const Index o = ((b * out_.height + oy) * out_.width + ox) * c;
           for (Index k = 0; k < c; k += kLanes) {
-            const V dy = detail::load_lanes<V>(dout + o + k);
-            const W where = detail::load_lanes<W>(winner_.data() + o + k);
+            V dy;
+            W where;
+            detail::load_lanes(dy, dout + o + k);
+            detail::load_lanes(where, winner_.data() + o + k);
             for (Index wy = 0; wy < s; ++wy) {
               for (Index wx = 0; wx < s; ++wx) {
                 const V g = where == W{} + static_cast<Winner>(wy * s + wx) ? dy : V{};
