@@ -156,13 +156,19 @@ std::vector<std::unique_ptr<Layer<T>>> build_layers(const ModelConfig& config,
       for (auto channels : spec.integers("channels", {})) {
         add(make_conv2d<T>(image, channels, spec.integer("kernel", 3)));
         image.channels = channels;
-        add(make_activation<T>(activation, image.size()));
+        // max(relu(x)) = relu(max(x)), with the gradient reaching the same input (the first
+        // maximum, or none where the window's maximum is <= 0): relu runs on the pooled values,
+        // pool^2 times fewer. tanh and sigmoid keep their place (they can round two inputs to
+        // one output, and the first maximum would then differ).
+        const bool relu_after_pool = activation == Activation::relu;
+        if (!relu_after_pool) add(make_activation<T>(activation, image.size()));
         const Index pool = spec.integer("pool", 2);
         if (pool > 1) {
           add(make_max_pool<T>(image, pool));
           image.height /= pool;
           image.width /= pool;
         }
+        if (relu_after_pool) add(make_activation<T>(activation, image.size()));
       }
       if (spec.integer("hidden", 0) > 0) hidden.push_back(spec.integer("hidden", 0));
     } else {

@@ -90,6 +90,12 @@ TEST(Network, CnnGradientMatchesCentralDifferences) {
             kGradTol);
 }
 
+TEST(Network, CnnGradientMatchesCentralDifferencesThroughTheVectorKernels) {
+  // 4 and 8 channels fill whole float64 registers (4 lanes; 8 with AVX-512); relu runs after
+  // the pool there.
+  EXPECT_LT(gradient_error("cnn(channels=[4, 8], kernel=3, hidden=5)", kImages, 4), kGradTol);
+}
+
 TEST(Network, ParameterCountIsTheSumOfItsLayers) {
   // 784-256-10: 784*256 + 256 + 256*10 + 10 = 203530 (the PyTorch model's numel)
   const ProblemShape fashion{.inputs = 784, .classification = true, .num_classes = 10};

@@ -182,6 +182,34 @@ TEST(Train, DataParallelStepsAreDeterministicAndEqualToOneThread) {
   EXPECT_EQ(a.test_loss, one.test_loss);
 }
 
+// 8x8 one-channel images: class 1 when the left half is brighter.
+LabeledData halves(Index rows = 300) {
+  LabeledData data;
+  data.name = "halves";
+  data.shape = {.inputs = 64, .classification = true, .num_classes = 2, .image = {1, 8, 8}};
+  data.features.resize(rows, 64);
+  data.targets.resize(rows);
+  Rng rng(2);
+  for (Index i = 0; i < rows; ++i) {
+    const auto label = static_cast<Index>(rng.below(2));
+    data.targets[i] = static_cast<double>(label);
+    for (Index j = 0; j < 64; ++j) {
+      data.features(i, j) = rng.normal() + ((j % 8 < 4) == (label == 1) ? 1.0 : 0.0);
+    }
+  }
+  return data;
+}
+
+TEST(Train, ACnnTrainsTheSameBitsOnTwoThreadsAsOnOne) {
+  // The convolution kernels keep scratch per layer, and each thread's network has its own.
+  TrainOptions options{.model = "cnn(channels=[8, 16], hidden=8)", .optimizer = "adam(lr=0.01)",
+                       .batch_size = 256, .epochs = 2, .seed = 4, .threads = 2};
+  const TrainResult two = train(halves(), options);
+  options.threads = 1;
+  const TrainResult one = train(halves(), options);
+  EXPECT_EQ(two.final_state.params, one.final_state.params);
+}
+
 TEST(Train, ResumeWithTwoThreadsEqualsUninterruptedRunBitForBit) {
   const std::string path = temp_path("resume2.ckpt");
   TrainOptions options{.model = "mlp(hidden=[8])", .optimizer = "adam(lr=0.01)", .batch_size = 40, .epochs = 3,
