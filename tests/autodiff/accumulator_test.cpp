@@ -63,6 +63,70 @@ TEST(Accumulator, PlainRosenbrockMatchesTheHandWrittenGradientAtSeveralSizes) {
   }
 }
 
+// What the caller's output vectors may hold or be: the gradient replaces whatever was there
+// (another size, nonzero values, the input itself), and a call leaves nothing behind for the next.
+TEST(Accumulator, AGradientReplacesWhatTheCallersVectorHeld) {
+  const Vec x = Vec::LinSpaced(1000, -1.2, 1.0);
+  const Vec expected = gradient(plain_rosenbrock, x);
+  for (const Index size : {0, 10, 1000, 2000}) {
+    Vec grad = Vec::Constant(size, 7.0);
+    value_and_gradient(plain_rosenbrock, x, grad);
+    EXPECT_EQ(grad, expected) << size;
+  }
+}
+
+TEST(Accumulator, AGradientWrittenOverItsOwnInputIsTheGradientAtThatInput) {
+  const Vec x = Vec::LinSpaced(1000, -1.2, 1.0);
+  Vec grad;
+  const double fx = value_and_gradient(plain_rosenbrock, x, grad);
+  Vec y = x;
+  EXPECT_EQ(value_and_gradient(plain_rosenbrock, y, y), fx);
+  EXPECT_EQ(y, grad);
+}
+
+TEST(Accumulator, AHessianVectorProductWrittenOverItsDirectionIsTheProductAlongIt) {
+  const Vec x = Vec::LinSpaced(100, -1.2, 1.0);
+  const Vec v = Vec::LinSpaced(100, 1.0, -2.0);
+  Vec hv;
+  Vec grad = Vec::Constant(3, 5.0);
+  value_gradient_hvp(plain_rosenbrock, x, v, hv, &grad);
+  Vec w = v;
+  Vec grad_over_x = x;
+  value_gradient_hvp(plain_rosenbrock, grad_over_x, w, w, &grad_over_x);
+  EXPECT_EQ(w, hv);
+  EXPECT_EQ(grad_over_x, grad);
+  EXPECT_EQ(grad, gradient(plain_rosenbrock, x));
+}
+
+TEST(Accumulator, CallsOfAlternatingSizesEachGiveTheirOwnGradient) {
+  const Vec big = Vec::LinSpaced(100000, -1.2, 1.0);
+  const Vec small = (Vec(3) << 0.5, -0.25, 2.0).finished();
+  Vec grad;
+  value_and_gradient(plain_rosenbrock, big, grad);
+  const Vec first = grad;
+  value_and_gradient(plain_rosenbrock, small, grad);
+  EXPECT_TRUE(grad.isApprox(hand_rosenbrock_gradient(small), kExact));
+  value_and_gradient(plain_rosenbrock, big, grad);
+  EXPECT_EQ(grad, first);
+}
+
+TEST(Accumulator, OneAndTwoInputsGiveTheirClosedForms) {
+  const Vec one = Vec::Constant(1, 3.0);
+  Vec grad = Vec::Constant(1, 9.0);
+  EXPECT_EQ(value_and_gradient(plain_rosenbrock, one, grad), 0.0);  // no terms at all
+  EXPECT_EQ(grad, Vec::Zero(1));
+  auto square = [](const auto& x) {
+    using T = std::decay_t<decltype(x[0])>;
+    T s = 0.0;
+    s += x[0] * x[0];
+    return s;
+  };
+  EXPECT_EQ(gradient(square, one), Vec::Constant(1, 6.0));
+  const Vec two = (Vec(2) << -1.2, 1.0).finished();
+  EXPECT_DOUBLE_EQ(value_and_gradient(plain_rosenbrock, two, grad), value(plain_rosenbrock, two));
+  EXPECT_TRUE(grad.isApprox(hand_rosenbrock_gradient(two), kExact));
+}
+
 TEST(Accumulator, AutoDeclaredSumFromAScaledVariableCompilesAndDifferentiates) {
   auto f = [](const auto& x) {
     auto s = 0.0 * x[0];  // a variable, not an expression
