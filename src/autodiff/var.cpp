@@ -80,11 +80,15 @@ template <class F>
 void Tape<S>::for_each_touched(F&& f) {
   if (logging_) {
     for (std::size_t k = 0; k < logged_; ++k) f(log_[k]);
-  } else if (logged_ > 0) {
-    // A tape much longer than the terms: from now on log the indices instead (this scan, at
-    // most the tape's length, happens once per recording).
-    if (size_ > 4 * logged_ + 64) logging_ = true;
-    for (std::size_t i = 1; i < size_; ++i) f(static_cast<std::uint32_t>(i));
+  } else if (open_ != 0) {
+    // A tape much longer than the adjoints held: from now on log the indices instead (this
+    // scan, at most the tape's length, happens once per recording).
+    std::size_t held = 0;
+    for (std::size_t i = 1; i < size_; ++i) {
+      if (!detail::is_zero(adjoints_[i])) ++held;
+      f(static_cast<std::uint32_t>(i));
+    }
+    if (size_ > 4 * held + 64) logging_ = true;
   }
   logged_ = 0;
 }
@@ -121,15 +125,19 @@ std::uint32_t Tape<S>::close(std::uint32_t token) {
     }
     return closed_[token];
   }
-  // At most one argument per accumulated term.
+  // One argument per nonzero adjoint.
   const std::size_t s = size_;
   const std::size_t n = args_;
-  const bool fits = logged_ <= max_args_ - n && s < max_statements_;
+  bool fits = s < max_statements_;
   std::size_t m = 0;
   for_each_touched([&](std::uint32_t i) {
     const S p = adjoints_[i];
     adjoints_[i] = S(0.0);
     if (i == 0 || detail::is_zero(p) || !fits) return;
+    if (m >= max_args_ - n) {
+      fits = false;
+      return;
+    }
     index_[n + m] = i;
     partial_[n + m] = p;
     ++m;

@@ -98,16 +98,17 @@ class Tape {
   // pairs of places (TwoTerms: equal indices merge there), so that a variable usually gets one
   // update and the adjoints are free of back-to-back writes to one address (each waits for the
   // last); terms that find no place are added one by one.
+  // Unless the tape logs (see log_), nothing is counted: a term is one add into the adjoints.
   template <std::size_t kCount>
   [[gnu::always_inline]] void accumulate(const ArgSink<S, kCount>& sink) {
+    const bool logging = logging_;
     std::size_t n = logged_;
-    if (kCount > max_statements_ - n) [[unlikely]] {
+    if (logging && kCount > max_statements_ - n) [[unlikely]] {
       overflowed_ = true;
       return;
     }
     S* adj = adjoints_;
     std::uint32_t* log = log_;
-    const bool logging = logging_;
     auto put = [&](std::uint32_t i, const S& p) {
       adj[i] += p;
       if (logging) log[n] = i;
@@ -122,7 +123,7 @@ class Tape {
     if (first.count > 1) put(first.i1, first.p1);
     if (second.count > 0) put(second.i0, second.p0);
     if (second.count > 1) put(second.i1, second.p1);
-    logged_ = n;
+    if (logging) logged_ = n;
   }
   // The statement that stands for the accumulator `token`: the open one is recorded (and
   // closed) now. 0 when it holds no variable.
@@ -175,12 +176,13 @@ class Tape {
   S* partial_ = nullptr;
   S* adjoints_ = nullptr;  // zero except [0, dirty_) and the logged indices
   // The indices the open accumulator touched: any below size_ (until a close finds that range
-  // much wider than the terms; from then on in this recording, listed in log_[0, logged_)).
+  // much wider than the adjoints it held; from then on in this recording, listed in
+  // log_[0, logged_)). Nothing is touched while no accumulator is open.
   std::uint32_t* log_ = nullptr;
   bool logging_ = false;
   std::size_t size_ = 0;  // statements
   std::size_t args_ = 0;
-  std::size_t logged_ = 0;  // terms accumulated (and logged, when logging_)
+  std::size_t logged_ = 0;  // terms logged (when logging_)
   std::size_t dirty_ = 0;
   std::size_t sweep_floor_ = 0;  // the lowest stop a sweep may have (see push_inputs)
   std::uint32_t open_ = 0;
