@@ -53,7 +53,8 @@ Tape<S>::Tape(std::size_t max_statements) {
   index_ = reinterpret_cast<std::uint32_t*>(bytes + index_bytes);
   log_ = reinterpret_cast<std::uint32_t*>(bytes + 2 * index_bytes);
   partial_ = reinterpret_cast<S*>(bytes + 3 * index_bytes);
-  adjoints_ = reinterpret_cast<S*>(bytes + 3 * index_bytes + scalar_bytes);
+  own_adjoints_ = reinterpret_cast<S*>(bytes + 3 * index_bytes + scalar_bytes);
+  adjoints_ = own_adjoints_;
   max_statements_ = statements;
   max_args_ = statements;
   clear();
@@ -94,7 +95,17 @@ void Tape<S>::for_each_touched(F&& f) {
 }
 
 template <class S>
+void Tape<S>::take_back() {
+  // The tape's own adjoints of the inputs are zero.
+  const std::size_t n = size_ - lent_first_;
+  std::copy(lent_, lent_ + n, own_adjoints_ + lent_first_);
+  dirty_ = std::max(dirty_, size_);
+  end_lending();
+}
+
+template <class S>
 void Tape<S>::clear() {
+  end_lending();  // a function that threw left them lent
   // The adjoints are zero again: the sweep and take_adjoints zero what they pass, this the rest.
   std::fill(adjoints_, adjoints_ + dirty_, S(0.0));
   for_each_touched([&](std::uint32_t i) { adjoints_[i] = S(0.0); });
@@ -125,6 +136,7 @@ std::uint32_t Tape<S>::close(std::uint32_t token) {
     }
     return closed_[token];
   }
+  if (lent_ != nullptr) take_back();
   // One argument per nonzero adjoint.
   const std::size_t s = size_;
   const std::size_t n = args_;
@@ -173,8 +185,9 @@ void Tape<S>::backward(std::uint32_t stop) {
     const std::uint32_t last = end[i];
     for (std::uint32_t k = end[i - 1]; k < last; ++k) adj[index[k]] += partial[k] * g;
   }
-  // Everything above `stop` is zero again; the accumulator's terms are part of the output.
-  dirty_ = std::max(dirty_, std::size_t{stop} + 1);
+  // Everything above `stop` is zero again; the accumulator's terms are part of the output (when
+  // lent, all of them are in the lent adjoints).
+  if (lent_ == nullptr) dirty_ = std::max(dirty_, std::size_t{stop} + 1);
   logged_ = 0;
   open_ = 0;
 }

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cmath>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -96,6 +97,66 @@ TEST(Accumulator, AHessianVectorProductWrittenOverItsDirectionIsTheProductAlongI
   EXPECT_EQ(w, hv);
   EXPECT_EQ(grad_over_x, grad);
   EXPECT_EQ(grad, gradient(plain_rosenbrock, x));
+}
+
+// value_and_gradient adds into the caller's vector while nothing is recorded, and onto the tape
+// otherwise (always when the vector is the input itself): both give the same bits.
+template <class F>
+void expect_lent_and_own_adjoints_agree(F&& f, const Vec& x) {
+  Vec lent = Vec::Constant(x.size(), -3.0);
+  const double fx = value_and_gradient(f, x, lent);
+  Vec own = x;
+  EXPECT_EQ(value_and_gradient(f, own, own), fx);
+  EXPECT_EQ(lent, own);
+}
+
+TEST(Accumulator, GradientsAddedIntoTheCallersVectorMatchTheTapesBitForBit) {
+  const Vec x = Vec::LinSpaced(300, -1.2, 1.0);
+  expect_lent_and_own_adjoints_agree(plain_rosenbrock, x);
+  // A statement (three variables) half-way, after terms went into the caller's vector.
+  expect_lent_and_own_adjoints_agree(
+      [](const auto& v) {
+        using T = std::decay_t<decltype(v[0])>;
+        T s = 0.0;
+        for (Index i = 0; i + 2 < v.size(); ++i) {
+          s += v[i] * v[i + 1];
+          if (i == v.size() / 2) s += v[i] * v[i + 1] * v[i + 2];
+        }
+        return s;
+      },
+      x);
+  // The output is not the accumulator: the accumulator is closed, or dropped.
+  expect_lent_and_own_adjoints_agree(
+      [](const auto& v) {
+        using T = std::decay_t<decltype(v[0])>;
+        T s = 0.0;
+        for (Index i = 0; i < v.size(); ++i) s += v[i] * v[i];
+        return s / static_cast<double>(v.size());
+      },
+      x);
+  expect_lent_and_own_adjoints_agree(
+      [](const auto& v) {
+        using T = std::decay_t<decltype(v[0])>;
+        T s = 0.0;
+        for (Index i = 0; i < v.size(); ++i) s += sin(v[i]);
+        return v[0] * v[1];
+      },
+      x);
+}
+
+TEST(Accumulator, AFunctionThatThrowsWhileAddingIntoTheCallersVectorLeavesTheTapeUsable) {
+  const Vec x = Vec::LinSpaced(300, -1.2, 1.0);
+  const Vec expected = gradient(plain_rosenbrock, x);
+  auto throws_late = [](const auto& v) {
+    auto s = plain_rosenbrock(v);
+    if (s.value() > 0.0) throw std::runtime_error("late");
+    return s;
+  };
+  {
+    Vec doomed(x.size());
+    EXPECT_THROW(value_and_gradient(throws_late, x, doomed), std::runtime_error);
+  }  // the vector the tape added into is gone
+  EXPECT_EQ(gradient(plain_rosenbrock, x), expected);
 }
 
 TEST(Accumulator, CallsOfAlternatingSizesEachGiveTheirOwnGradient) {

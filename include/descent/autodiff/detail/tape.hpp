@@ -64,6 +64,8 @@ class Tape {
 
   // Records y with dy = sum of partial[k] dy_index[k] over k < m; returns its index.
   std::uint32_t record(const std::uint32_t* index, const S* partial, std::size_t m) {
+    if (lent_ != nullptr) [[unlikely]]
+      take_back();
     const std::size_t s = size_;
     const std::size_t n = args_;
     if (m > max_args_ - n || s >= max_statements_) [[unlikely]]
@@ -131,6 +133,26 @@ class Tape {
   // Forgets the open accumulator (its function returned something else).
   void drop_open();
 
+  // Lends the tape `out`, n zeros, as the adjoints of its n inputs, when they are all its
+  // statements (else it does nothing): while no statement is recorded above them (a
+  // function that only sums terms of at most two variables), the accumulator and the output's
+  // terms add straight into out, and after the sweep out holds the inputs' adjoints with no pass
+  // to copy them. The first statement (or a close) moves them onto the tape first. lent(): whether
+  // out still holds them; end_lending() (or clear()) gives out back.
+  void lend(S* out, std::size_t n) {
+    if (n == 0 || size_ != n + 1 || lent_ != nullptr) return;
+    lent_ = out;
+    lent_first_ = size_ - n;
+    // adjoints_[lent_first_ + k] is out[k] (by address arithmetic: no array starts before out).
+    adjoints_ =
+        reinterpret_cast<S*>(reinterpret_cast<std::uintptr_t>(out) - lent_first_ * sizeof(S));
+  }
+  bool lent() const { return lent_ != nullptr; }
+  void end_lending() {
+    lent_ = nullptr;
+    adjoints_ = own_adjoints_;
+  }
+
   // The reverse sweep. Adds w to the adjoint of statement i (the output's terms), then sweeps
   // every statement down to `stop` + 1 (pass the last input's index when all inputs were
   // recorded first: nothing below them has arguments). The open accumulator, if any, is part of
@@ -164,6 +186,8 @@ class Tape {
     return 0;
   }
   [[noreturn, gnu::cold, gnu::noinline]] void full() const;
+  // Moves the lent adjoints onto the tape (a statement is about to be recorded).
+  [[gnu::cold, gnu::noinline]] void take_back();
   // Calls f(i) for every index the open accumulator touched (some more than once), then forgets
   // them.
   template <class F>
@@ -174,7 +198,10 @@ class Tape {
   std::uint32_t* end_ = nullptr;    // end_[i]: one past statement i's last argument
   std::uint32_t* index_ = nullptr;  // arguments [0, args_) are recorded
   S* partial_ = nullptr;
-  S* adjoints_ = nullptr;  // zero except [0, dirty_) and the logged indices
+  S* adjoints_ = nullptr;      // own_adjoints_, or lent ones (see lend)
+  S* own_adjoints_ = nullptr;  // zero except [0, dirty_) and the logged indices
+  S* lent_ = nullptr;
+  std::size_t lent_first_ = 0;
   // The indices the open accumulator touched: any below size_ (until a close finds that range
   // much wider than the adjoints it held; from then on in this recording, listed in
   // log_[0, logged_)). Nothing is touched while no accumulator is open.
