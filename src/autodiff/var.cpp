@@ -53,7 +53,8 @@ Tape<S>::Tape(std::size_t max_statements) {
   index_ = reinterpret_cast<std::uint32_t*>(bytes + index_bytes);
   log_ = reinterpret_cast<std::uint32_t*>(bytes + 2 * index_bytes);
   partial_ = reinterpret_cast<S*>(bytes + 3 * index_bytes);
-  adjoints_ = reinterpret_cast<S*>(bytes + 3 * index_bytes + scalar_bytes);
+  own_adjoints_ = reinterpret_cast<S*>(bytes + 3 * index_bytes + scalar_bytes);
+  adjoints_ = own_adjoints_;
   max_statements_ = statements;
   max_args_ = statements;
   clear();
@@ -80,17 +81,31 @@ template <class F>
 void Tape<S>::for_each_touched(F&& f) {
   if (logging_) {
     for (std::size_t k = 0; k < logged_; ++k) f(log_[k]);
-  } else if (logged_ > 0) {
-    // A tape much longer than the terms: from now on log the indices instead (this scan, at
-    // most the tape's length, happens once per recording).
-    if (size_ > 4 * logged_ + 64) logging_ = true;
-    for (std::size_t i = 1; i < size_; ++i) f(static_cast<std::uint32_t>(i));
+  } else if (open_ != 0) {
+    // A tape much longer than the adjoints held: from now on log the indices instead (this
+    // scan, at most the tape's length, happens once per recording).
+    std::size_t held = 0;
+    for (std::size_t i = 1; i < size_; ++i) {
+      if (!detail::is_zero(adjoints_[i])) ++held;
+      f(static_cast<std::uint32_t>(i));
+    }
+    if (size_ > 4 * held + 64) logging_ = true;
   }
   logged_ = 0;
 }
 
 template <class S>
+void Tape<S>::take_back() {
+  // The tape's own adjoints of the inputs are zero.
+  const std::size_t n = size_ - lent_first_;
+  std::copy(lent_, lent_ + n, own_adjoints_ + lent_first_);
+  dirty_ = std::max(dirty_, size_);
+  end_lending();
+}
+
+template <class S>
 void Tape<S>::clear() {
+  end_lending();  // a function that threw left them lent
   // The adjoints are zero again: the sweep and take_adjoints zero what they pass, this the rest.
   std::fill(adjoints_, adjoints_ + dirty_, S(0.0));
   for_each_touched([&](std::uint32_t i) { adjoints_[i] = S(0.0); });
@@ -121,15 +136,20 @@ std::uint32_t Tape<S>::close(std::uint32_t token) {
     }
     return closed_[token];
   }
-  // At most one argument per accumulated term.
+  if (lent_ != nullptr) take_back();
+  // One argument per nonzero adjoint.
   const std::size_t s = size_;
   const std::size_t n = args_;
-  const bool fits = logged_ <= max_args_ - n && s < max_statements_;
+  bool fits = s < max_statements_;
   std::size_t m = 0;
   for_each_touched([&](std::uint32_t i) {
     const S p = adjoints_[i];
     adjoints_[i] = S(0.0);
     if (i == 0 || detail::is_zero(p) || !fits) return;
+    if (m >= max_args_ - n) {
+      fits = false;
+      return;
+    }
     index_[n + m] = i;
     partial_[n + m] = p;
     ++m;
@@ -165,8 +185,9 @@ void Tape<S>::backward(std::uint32_t stop) {
     const std::uint32_t last = end[i];
     for (std::uint32_t k = end[i - 1]; k < last; ++k) adj[index[k]] += partial[k] * g;
   }
-  // Everything above `stop` is zero again; the accumulator's terms are part of the output.
-  dirty_ = std::max(dirty_, std::size_t{stop} + 1);
+  // Everything above `stop` is zero again; the accumulator's terms are part of the output (when
+  // lent, all of them are in the lent adjoints).
+  if (lent_ == nullptr) dirty_ = std::max(dirty_, std::size_t{stop} + 1);
   logged_ = 0;
   open_ = 0;
 }

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cmath>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -61,6 +62,130 @@ TEST(Accumulator, PlainRosenbrockMatchesTheHandWrittenGradientAtSeveralSizes) {
     EXPECT_DOUBLE_EQ(fx, value(plain_rosenbrock, x)) << n;
     EXPECT_TRUE(grad.isApprox(hand_rosenbrock_gradient(x), kExact)) << n;
   }
+}
+
+// What the caller's output vectors may hold or be: the gradient replaces whatever was there
+// (another size, nonzero values, the input itself), and a call leaves nothing behind for the next.
+TEST(Accumulator, AGradientReplacesWhatTheCallersVectorHeld) {
+  const Vec x = Vec::LinSpaced(1000, -1.2, 1.0);
+  const Vec expected = gradient(plain_rosenbrock, x);
+  for (const Index size : {0, 10, 1000, 2000}) {
+    Vec grad = Vec::Constant(size, 7.0);
+    value_and_gradient(plain_rosenbrock, x, grad);
+    EXPECT_EQ(grad, expected) << size;
+  }
+}
+
+TEST(Accumulator, AGradientWrittenOverItsOwnInputIsTheGradientAtThatInput) {
+  const Vec x = Vec::LinSpaced(1000, -1.2, 1.0);
+  Vec grad;
+  const double fx = value_and_gradient(plain_rosenbrock, x, grad);
+  Vec y = x;
+  EXPECT_EQ(value_and_gradient(plain_rosenbrock, y, y), fx);
+  EXPECT_EQ(y, grad);
+}
+
+TEST(Accumulator, AHessianVectorProductWrittenOverItsDirectionIsTheProductAlongIt) {
+  const Vec x = Vec::LinSpaced(100, -1.2, 1.0);
+  const Vec v = Vec::LinSpaced(100, 1.0, -2.0);
+  Vec hv;
+  Vec grad = Vec::Constant(3, 5.0);
+  value_gradient_hvp(plain_rosenbrock, x, v, hv, &grad);
+  Vec w = v;
+  Vec grad_over_x = x;
+  value_gradient_hvp(plain_rosenbrock, grad_over_x, w, w, &grad_over_x);
+  EXPECT_EQ(w, hv);
+  EXPECT_EQ(grad_over_x, grad);
+  EXPECT_EQ(grad, gradient(plain_rosenbrock, x));
+}
+
+// value_and_gradient adds into the caller's vector while nothing is recorded, and onto the tape
+// otherwise (always when the vector is the input itself): both give the same bits.
+template <class F>
+void expect_lent_and_own_adjoints_agree(F&& f, const Vec& x) {
+  Vec lent = Vec::Constant(x.size(), -3.0);
+  const double fx = value_and_gradient(f, x, lent);
+  Vec own = x;
+  EXPECT_EQ(value_and_gradient(f, own, own), fx);
+  EXPECT_EQ(lent, own);
+}
+
+TEST(Accumulator, GradientsAddedIntoTheCallersVectorMatchTheTapesBitForBit) {
+  const Vec x = Vec::LinSpaced(300, -1.2, 1.0);
+  expect_lent_and_own_adjoints_agree(plain_rosenbrock, x);
+  // A statement (three variables) half-way, after terms went into the caller's vector.
+  expect_lent_and_own_adjoints_agree(
+      [](const auto& v) {
+        using T = std::decay_t<decltype(v[0])>;
+        T s = 0.0;
+        for (Index i = 0; i + 2 < v.size(); ++i) {
+          s += v[i] * v[i + 1];
+          if (i == v.size() / 2) s += v[i] * v[i + 1] * v[i + 2];
+        }
+        return s;
+      },
+      x);
+  // The output is not the accumulator: the accumulator is closed, or dropped.
+  expect_lent_and_own_adjoints_agree(
+      [](const auto& v) {
+        using T = std::decay_t<decltype(v[0])>;
+        T s = 0.0;
+        for (Index i = 0; i < v.size(); ++i) s += v[i] * v[i];
+        return s / static_cast<double>(v.size());
+      },
+      x);
+  expect_lent_and_own_adjoints_agree(
+      [](const auto& v) {
+        using T = std::decay_t<decltype(v[0])>;
+        T s = 0.0;
+        for (Index i = 0; i < v.size(); ++i) s += sin(v[i]);
+        return v[0] * v[1];
+      },
+      x);
+}
+
+TEST(Accumulator, AFunctionThatThrowsWhileAddingIntoTheCallersVectorLeavesTheTapeUsable) {
+  const Vec x = Vec::LinSpaced(300, -1.2, 1.0);
+  const Vec expected = gradient(plain_rosenbrock, x);
+  auto throws_late = [](const auto& v) {
+    auto s = plain_rosenbrock(v);
+    if (s.value() > 0.0) throw std::runtime_error("late");
+    return s;
+  };
+  {
+    Vec doomed(x.size());
+    EXPECT_THROW(value_and_gradient(throws_late, x, doomed), std::runtime_error);
+  }  // the vector the tape added into is gone
+  EXPECT_EQ(gradient(plain_rosenbrock, x), expected);
+}
+
+TEST(Accumulator, CallsOfAlternatingSizesEachGiveTheirOwnGradient) {
+  const Vec big = Vec::LinSpaced(100000, -1.2, 1.0);
+  const Vec small = (Vec(3) << 0.5, -0.25, 2.0).finished();
+  Vec grad;
+  value_and_gradient(plain_rosenbrock, big, grad);
+  const Vec first = grad;
+  value_and_gradient(plain_rosenbrock, small, grad);
+  EXPECT_TRUE(grad.isApprox(hand_rosenbrock_gradient(small), kExact));
+  value_and_gradient(plain_rosenbrock, big, grad);
+  EXPECT_EQ(grad, first);
+}
+
+TEST(Accumulator, OneAndTwoInputsGiveTheirClosedForms) {
+  const Vec one = Vec::Constant(1, 3.0);
+  Vec grad = Vec::Constant(1, 9.0);
+  EXPECT_EQ(value_and_gradient(plain_rosenbrock, one, grad), 0.0);  // no terms at all
+  EXPECT_EQ(grad, Vec::Zero(1));
+  auto square = [](const auto& x) {
+    using T = std::decay_t<decltype(x[0])>;
+    T s = 0.0;
+    s += x[0] * x[0];
+    return s;
+  };
+  EXPECT_EQ(gradient(square, one), Vec::Constant(1, 6.0));
+  const Vec two = (Vec(2) << -1.2, 1.0).finished();
+  EXPECT_DOUBLE_EQ(value_and_gradient(plain_rosenbrock, two, grad), value(plain_rosenbrock, two));
+  EXPECT_TRUE(grad.isApprox(hand_rosenbrock_gradient(two), kExact));
 }
 
 TEST(Accumulator, AutoDeclaredSumFromAScaledVariableCompilesAndDifferentiates) {

@@ -139,17 +139,31 @@ double value(F&& f, const Vec& x) {
 
 // f(x) and its gradient; grad is resized to x.size() if needed. f is called once with
 // Vars<Var> and must return something convertible to Var.
+// The adjoints add straight into grad while nothing is recorded on the tape (see Tape::lend),
+// unless grad is x's own storage (f reads x while it runs). If f throws, grad's contents are
+// unspecified.
 template <class F>
 double value_and_gradient(F&& f, const Vec& x, Vec& grad) {
   TapeSession<double> session;
-  const auto vars = session.inputs(x.size(), x.data());
-  const Var y = f(vars);
   Tape<double>& tape = session.tape();
+  const auto n = static_cast<std::size_t>(x.size());
+  const auto vars = session.inputs(x.size(), x.data());
+  const auto at = [](const Vec& v, std::size_t k) {
+    return reinterpret_cast<std::uintptr_t>(v.data()) + k * sizeof(double);
+  };
+  grad.resize(x.size());
+  if (at(grad, n) <= at(x, 0) || at(x, n) <= at(grad, 0)) {
+    grad.setZero();
+    tape.lend(grad.data(), n);
+  }
+  const Var y = f(vars);
   tape.check();
   autodiff::backward(tape, y, static_cast<std::uint32_t>(x.size()));
-  grad.resize(x.size());
-  tape.take_adjoints(1, static_cast<std::size_t>(x.size()),
-                     [&](std::size_t i, double a) { grad[static_cast<Index>(i)] = a; });
+  if (tape.lent()) {
+    tape.end_lending();
+  } else {
+    tape.take_adjoints(1, n, [&](std::size_t i, double a) { grad[static_cast<Index>(i)] = a; });
+  }
   return y.value();
 }
 

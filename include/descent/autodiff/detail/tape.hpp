@@ -64,6 +64,8 @@ class Tape {
 
   // Records y with dy = sum of partial[k] dy_index[k] over k < m; returns its index.
   std::uint32_t record(const std::uint32_t* index, const S* partial, std::size_t m) {
+    if (lent_ != nullptr) [[unlikely]]
+      take_back();
     const std::size_t s = size_;
     const std::size_t n = args_;
     if (m > max_args_ - n || s >= max_statements_) [[unlikely]]
@@ -98,16 +100,17 @@ class Tape {
   // pairs of places (TwoTerms: equal indices merge there), so that a variable usually gets one
   // update and the adjoints are free of back-to-back writes to one address (each waits for the
   // last); terms that find no place are added one by one.
+  // Unless the tape logs (see log_), nothing is counted: a term is one add into the adjoints.
   template <std::size_t kCount>
   [[gnu::always_inline]] void accumulate(const ArgSink<S, kCount>& sink) {
+    const bool logging = logging_;
     std::size_t n = logged_;
-    if (kCount > max_statements_ - n) [[unlikely]] {
+    if (logging && kCount > max_statements_ - n) [[unlikely]] {
       overflowed_ = true;
       return;
     }
     S* adj = adjoints_;
     std::uint32_t* log = log_;
-    const bool logging = logging_;
     auto put = [&](std::uint32_t i, const S& p) {
       adj[i] += p;
       if (logging) log[n] = i;
@@ -122,13 +125,33 @@ class Tape {
     if (first.count > 1) put(first.i1, first.p1);
     if (second.count > 0) put(second.i0, second.p0);
     if (second.count > 1) put(second.i1, second.p1);
-    logged_ = n;
+    if (logging) logged_ = n;
   }
   // The statement that stands for the accumulator `token`: the open one is recorded (and
   // closed) now. 0 when it holds no variable.
   std::uint32_t close(std::uint32_t token);
   // Forgets the open accumulator (its function returned something else).
   void drop_open();
+
+  // Lends the tape `out`, n zeros, as the adjoints of its n inputs, when they are all its
+  // statements (else it does nothing): while no statement is recorded above them (a
+  // function that only sums terms of at most two variables), the accumulator and the output's
+  // terms add straight into out, and after the sweep out holds the inputs' adjoints with no pass
+  // to copy them. The first statement (or a close) moves them onto the tape first. lent(): whether
+  // out still holds them; end_lending() (or clear()) gives out back.
+  void lend(S* out, std::size_t n) {
+    if (n == 0 || size_ != n + 1 || lent_ != nullptr) return;
+    lent_ = out;
+    lent_first_ = size_ - n;
+    // adjoints_[lent_first_ + k] is out[k] (by address arithmetic: no array starts before out).
+    adjoints_ =
+        reinterpret_cast<S*>(reinterpret_cast<std::uintptr_t>(out) - lent_first_ * sizeof(S));
+  }
+  bool lent() const { return lent_ != nullptr; }
+  void end_lending() {
+    lent_ = nullptr;
+    adjoints_ = own_adjoints_;
+  }
 
   // The reverse sweep. Adds w to the adjoint of statement i (the output's terms), then sweeps
   // every statement down to `stop` + 1 (pass the last input's index when all inputs were
@@ -163,6 +186,8 @@ class Tape {
     return 0;
   }
   [[noreturn, gnu::cold, gnu::noinline]] void full() const;
+  // Moves the lent adjoints onto the tape (a statement is about to be recorded).
+  [[gnu::cold, gnu::noinline]] void take_back();
   // Calls f(i) for every index the open accumulator touched (some more than once), then forgets
   // them.
   template <class F>
@@ -173,14 +198,18 @@ class Tape {
   std::uint32_t* end_ = nullptr;    // end_[i]: one past statement i's last argument
   std::uint32_t* index_ = nullptr;  // arguments [0, args_) are recorded
   S* partial_ = nullptr;
-  S* adjoints_ = nullptr;  // zero except [0, dirty_) and the logged indices
+  S* adjoints_ = nullptr;      // own_adjoints_, or lent ones (see lend)
+  S* own_adjoints_ = nullptr;  // zero except [0, dirty_) and the logged indices
+  S* lent_ = nullptr;
+  std::size_t lent_first_ = 0;
   // The indices the open accumulator touched: any below size_ (until a close finds that range
-  // much wider than the terms; from then on in this recording, listed in log_[0, logged_)).
+  // much wider than the adjoints it held; from then on in this recording, listed in
+  // log_[0, logged_)). Nothing is touched while no accumulator is open.
   std::uint32_t* log_ = nullptr;
   bool logging_ = false;
   std::size_t size_ = 0;  // statements
   std::size_t args_ = 0;
-  std::size_t logged_ = 0;  // terms accumulated (and logged, when logging_)
+  std::size_t logged_ = 0;  // terms logged (when logging_)
   std::size_t dirty_ = 0;
   std::size_t sweep_floor_ = 0;  // the lowest stop a sweep may have (see push_inputs)
   std::uint32_t open_ = 0;
