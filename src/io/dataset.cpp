@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <map>
 
-#include "core/huge_pages.hpp"
+#include "core/prefault.hpp"
 #include "descent/core/error.hpp"
 #include "descent/io/csv.hpp"
 #include "descent/io/files.hpp"
@@ -208,7 +208,7 @@ Dataset make_image_dataset(const std::string& name, const std::vector<IdxArray>&
   data.image_width = static_cast<int>(images[0].shape[2]);
   const Index pixels = Index{data.image_height} * data.image_width;
   data.features.resize(rows, pixels);
-  descent::detail::advise_huge_pages(
+  descent::detail::prefault(
       data.features.data(), static_cast<std::size_t>(data.features.size()) * sizeof(double));
   data.targets.resize(rows);
   Index offset = 0;

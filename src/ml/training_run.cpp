@@ -19,7 +19,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "core/huge_pages.hpp"
+#include "core/prefault.hpp"
 #include "descent/core/error.hpp"
 #include "descent/ml/clip.hpp"
 
@@ -38,7 +38,7 @@ double seconds_since(Clock::time_point start) {
 template <typename T>
 RowMatrix<T> standardized_rows(const RowMat& features, const std::vector<Index>& rows, const Standardizer& z) {
   RowMatrix<T> out(static_cast<Index>(rows.size()), features.cols());
-  descent::detail::advise_huge_pages(out.data(), static_cast<std::size_t>(out.size()) * sizeof(T));
+  descent::detail::prefault(out.data(), static_cast<std::size_t>(out.size()) * sizeof(T));
   // Rows are independent: the same bits on any number of threads.
 #pragma omp parallel for schedule(static) if (out.size() > 1000000)
   for (std::size_t i = 0; i < rows.size(); ++i) {
