@@ -113,6 +113,7 @@ void Tape<S>::clear() {
   dirty_ = 0;
   sweep_floor_ = 0;
   open_ = 0;
+  quick_ = 0;
   closed_.assign(1, 0);
   end_[0] = 0;
   size_ = 1;
@@ -125,6 +126,7 @@ std::uint32_t Tape<S>::open() {
   drop_open();
   open_ = static_cast<std::uint32_t>(closed_.size());
   closed_.push_back(0);
+  quick_ = logging_ ? 0 : open_;
   return open_;
 }
 
@@ -155,6 +157,7 @@ std::uint32_t Tape<S>::close(std::uint32_t token) {
     ++m;
   });
   open_ = 0;
+  quick_ = 0;
   std::uint32_t statement = 0;
   if (!fits) {
     overflowed_ = true;
@@ -170,6 +173,7 @@ void Tape<S>::drop_open() {
   for_each_touched([&](std::uint32_t i) { adjoints_[i] = S(0.0); });
   if (open_ != 0) closed_[open_] = 0;
   open_ = 0;
+  quick_ = 0;
 }
 
 template <class S>
@@ -190,6 +194,7 @@ void Tape<S>::backward(std::uint32_t stop) {
   if (lent_ == nullptr) dirty_ = std::max(dirty_, std::size_t{stop} + 1);
   logged_ = 0;
   open_ = 0;
+  quick_ = 0;
 }
 
 template class Tape<double>;

@@ -235,6 +235,28 @@ TEST(Accumulator, AnAccumulatorReadInsideTheLoopIsClosedAndReopened) {
   EXPECT_TRUE(gradient(f, x).isApprox(finite_difference_gradient(f, x), kFiniteDifference));
 }
 
+TEST(Accumulator, AnAccumulatorOpenedAfterTheTapeStartedLoggingKeepsEveryTerm) {
+  // Closing c scans a tape of 300 inputs for its 2 terms, so the tape logs from then on: t's
+  // terms must go through the log (not the fast path), else its close finds only the first.
+  // f = c * t with c = x0 x1, t = sum x_i^2: df/dx_i = 2 x_i c + t dc/dx_i.
+  auto f = [](const auto& x) {
+    using T = std::decay_t<decltype(x[0])>;
+    T s = 0.0;
+    s += x[0] * x[1];
+    const T c = s;
+    T t = 0.0;
+    for (Index i = 0; i < x.size(); ++i) t += x[i] * x[i];
+    const T u = t;
+    return c * u;
+  };
+  const Vec x = Vec::LinSpaced(300, -1.0, 2.0);
+  const double c = x[0] * x[1], t = x.squaredNorm();
+  Vec expected = 2.0 * c * x;
+  expected[0] += t * x[1];
+  expected[1] += t * x[0];
+  EXPECT_TRUE(gradient(f, x).isApprox(expected, kExact));
+}
+
 TEST(Accumulator, TwoAccumulatorsAtOnceAndSubtraction) {
   auto f = [](const auto& x) {
     using T = std::decay_t<decltype(x[0])>;

@@ -56,6 +56,9 @@ class Vars {
   Vars(const Scalar* values, std::uint32_t first, Index size)
       : values_(values), first_(first), size_(size) {}
   T operator[](Index i) const {
+    // A valid i is below the tape's limit (push_inputs checked the size), so that the
+    // compiler sees that x[i + 1] and x[i] are distinct inputs (no 32-bit wrap).
+    if (static_cast<std::size_t>(i) >= Tape<Scalar>::kMaxStatements) __builtin_unreachable();
     return T::make(values_[i], first_ + static_cast<std::uint32_t>(i));
   }
   Index size() const { return size_; }

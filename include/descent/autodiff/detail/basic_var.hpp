@@ -121,6 +121,10 @@ class BasicVar {
 
   template <bool kMinus, class E>
   [[gnu::always_inline]] BasicVar& add(const E& o);
+  template <bool kMinus, class E>
+  [[gnu::noinline, gnu::cold]] BasicVar& add_slow(E o);
+  template <bool kMinus, bool kMayLog, class E>
+  [[gnu::always_inline]] void add_terms(Tape<S>& tape, const E& o);
   // An accumulator (by token) becomes the one term of its statement.
   void settle() {
     i0_ = ActiveTape<S>::tape->close(i0_);
@@ -182,7 +186,9 @@ BasicVar<S> BasicVar<S>::binary(const S& fx, const BasicVar& a, const S& da, con
 }
 
 // s += o (s -= o when kMinus): into the open accumulator when s is it, or opens one for s when
-// none is open; else (another accumulator is open, or no tape) the plain s = s + o.
+// none is open; else (another accumulator is open, or no tape) the plain s = s + o. The fast
+// path (s is open, the tape does not log) calls nothing, so that the compiler keeps the loop's
+// state in registers; everything else is add_slow.
 template <class S>
 template <bool kMinus, class E>
 [[gnu::always_inline]] inline BasicVar<S>& BasicVar<S>::add(const E& o) {
@@ -191,33 +197,54 @@ template <bool kMinus, class E>
     return *this;
   } else {
     Tape<S>& tape = *ActiveTape<S>::tape;
-    if (!is_open_accumulator(tape)) {
-      if (n_ == kAccumulator) settle();
-      if (tape.open_token() != 0 || !tape.can_accumulate()) {
-        if constexpr (kMinus) {
-          return *this = *this - o;
-        } else {
-          return *this = *this + o;
-        }
-      }
-      const std::uint32_t token = tape.open();
-      ArgSink<S, 2> own;
-      partials<0>(own, detail::UnitWeight{});
-      tape.accumulate(own);
-      i0_ = token;
-      n_ = kAccumulator;
+    if (n_ == kAccumulator && i0_ == tape.quick_token()) [[likely]] {
+      add_terms<kMinus, false>(tape, o);
+      return *this;
     }
-    ArgSink<S, E::kArgs> sink;
-    if constexpr (kMinus) {
-      o.template partials<0>(sink, S(-1.0));
-      value_ = value_ - o.value();
-    } else {
-      o.template partials<0>(sink, detail::UnitWeight{});
-      value_ = value_ + o.value();
-    }
-    tape.accumulate(sink);
-    return *this;
+    return add_slow<kMinus>(o);
   }
+}
+
+// The rest of s += o, out of the user's loop: opening, closing, a logging tape, the plain sum.
+// (o comes by value: a reference would make the caller keep the expression in memory on the
+// fast path too.)
+template <class S>
+template <bool kMinus, class E>
+BasicVar<S>& BasicVar<S>::add_slow(E o) {
+  Tape<S>& tape = *ActiveTape<S>::tape;
+  if (!is_open_accumulator(tape)) {
+    if (n_ == kAccumulator) settle();
+    if (tape.open_token() != 0 || !tape.can_accumulate()) {
+      if constexpr (kMinus) {
+        return *this = *this - o;
+      } else {
+        return *this = *this + o;
+      }
+    }
+    const std::uint32_t token = tape.open();
+    ArgSink<S, 2> own;
+    partials<0>(own, detail::UnitWeight{});
+    tape.accumulate(own);
+    i0_ = token;
+    n_ = kAccumulator;
+  }
+  add_terms<kMinus, true>(tape, o);
+  return *this;
+}
+
+// Adds o's terms (negated when kMinus) to the open accumulator, this.
+template <class S>
+template <bool kMinus, bool kMayLog, class E>
+[[gnu::always_inline]] inline void BasicVar<S>::add_terms(Tape<S>& tape, const E& o) {
+  ArgSink<S, E::kArgs> sink;
+  if constexpr (kMinus) {
+    o.template partials<0>(sink, S(-1.0));
+    value_ = value_ - o.value();
+  } else {
+    o.template partials<0>(sink, detail::UnitWeight{});
+    value_ = value_ + o.value();
+  }
+  tape.template accumulate<kMayLog>(sink);
 }
 
 // A constant slope keeps a variable a variable (so `auto s = 0.0 * x[0];` is one): its terms

@@ -96,14 +96,18 @@ class Tape {
   bool can_accumulate() const { return adjoints_ != nullptr; }
   std::uint32_t open_token() const { return open_; }
   std::uint32_t open();
+  // The open accumulator's token while the tape does not log (see log_), else 0: `s += e` on it
+  // is one compare and the adds (BasicVar::add's fast path).
+  std::uint32_t quick_token() const { return quick_; }
   // Adds the sink's terms to the open accumulator. They are summed in registers first, into two
   // pairs of places (TwoTerms: equal indices merge there), so that a variable usually gets one
   // update and the adjoints are free of back-to-back writes to one address (each waits for the
   // last); terms that find no place are added one by one.
   // Unless the tape logs (see log_), nothing is counted: a term is one add into the adjoints.
-  template <std::size_t kCount>
+  // kMayLog = false: the caller knows that the tape does not log (quick_token()).
+  template <bool kMayLog = true, std::size_t kCount>
   [[gnu::always_inline]] void accumulate(const ArgSink<S, kCount>& sink) {
-    const bool logging = logging_;
+    const bool logging = kMayLog && logging_;
     std::size_t n = logged_;
     if (logging && kCount > max_statements_ - n) [[unlikely]] {
       overflowed_ = true;
@@ -213,6 +217,8 @@ class Tape {
   std::size_t dirty_ = 0;
   std::size_t sweep_floor_ = 0;  // the lowest stop a sweep may have (see push_inputs)
   std::uint32_t open_ = 0;
+  // open_ unless logging_, else 0 (logging_ changes only while none is open).
+  std::uint32_t quick_ = 0;
   std::vector<std::uint32_t> closed_;  // closed_[token]: the statement of a closed accumulator
   bool overflowed_ = false;
 };
