@@ -210,27 +210,32 @@ O read_options(const Spec& spec, const OptionTable<O>& table, O o) {
   return o;
 }
 
-// A key without a usable default must be given: a number whose default lies outside its range
-// (e.g. NaN, or 0 for a positive count), or a list whose default is empty. Throws bad_usage
-// "rule: key is required".
+// A key without a usable default: a number whose default lies outside its range (e.g. NaN, or 0
+// for a positive count), or a list whose default is empty.
+template <typename O>
+bool is_unset(const Option<O>& row, const O& defaults) {
+  return std::visit(
+      [&](const auto& f) {
+        using F = std::decay_t<decltype(f)>;
+        if constexpr (std::is_same_v<F, double O::*> || std::is_same_v<F, std::int64_t O::*>) {
+          return !row.range.contains(static_cast<double>(defaults.*f));
+        } else if constexpr (std::is_same_v<F, ListField<double, O>> ||
+                             std::is_same_v<F, ListField<std::int64_t, O>>) {
+          return list_empty(defaults.*f);
+        } else {
+          return false;
+        }
+      },
+      row.field);
+}
+
+// Such keys must be given: throws bad_usage "rule: key is required".
 template <typename O>
 void check_required(const Spec& spec, const OptionTable<O>& table, const O& defaults) {
   for (const auto& row : table) {
-    if (spec.has(row.key)) continue;
-    const bool unset = std::visit(
-        [&](const auto& f) {
-          using F = std::decay_t<decltype(f)>;
-          if constexpr (std::is_same_v<F, double O::*> || std::is_same_v<F, std::int64_t O::*>) {
-            return !row.range.contains(static_cast<double>(defaults.*f));
-          } else if constexpr (std::is_same_v<F, ListField<double, O>> ||
-                               std::is_same_v<F, ListField<std::int64_t, O>>) {
-            return list_empty(defaults.*f);
-          } else {
-            return false;
-          }
-        },
-        row.field);
-    if (unset) throw_usage("{}: {} is required", spec.name(), row.key);
+    if (!spec.has(row.key) && is_unset(row, defaults)) {
+      throw_usage("{}: {} is required", spec.name(), row.key);
+    }
   }
 }
 
@@ -269,7 +274,8 @@ std::string spec_of(std::string_view rule, const OptionTable<O>& table, const O&
 
 std::string range_text(const Range& range, bool integer);  // "[0, 1)", ">= 0", "any"
 
-// The listing of `descent optimizers`: key, default (from `defaults`), range, doc.
+// The listings of `descent optimizers` and `descent schedules`: key, default (from `defaults`;
+// "(required)" where it is unset), range, doc.
 template <typename O>
 std::vector<OptionInfo> describe_options(const OptionTable<O>& table, const O& defaults) {
   std::vector<OptionInfo> out;
@@ -294,8 +300,9 @@ std::vector<OptionInfo> describe_options(const OptionTable<O>& table, const O& d
           }
         },
         row.field);
-    out.push_back({std::string(row.key), option_value(row, defaults).text(), std::move(range),
-                   std::string(row.doc)});
+    out.push_back({std::string(row.key),
+                   is_unset(row, defaults) ? "(required)" : option_value(row, defaults).text(),
+                   std::move(range), std::string(row.doc)});
   }
   return out;
 }

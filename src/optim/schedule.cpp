@@ -138,8 +138,7 @@ struct ExpDecayOptions {
 };
 const OptionTable<ExpDecayOptions>& exp_decay_table() {
   static const OptionTable<ExpDecayOptions> table = {
-      {"lambda", &ExpDecayOptions::lambda, detail::kNonnegative,
-       "rate: lr = lr0 exp(-lambda t)"},
+      {"lambda", &ExpDecayOptions::lambda, detail::kNonnegative, "rate: lr = lr0 exp(-lambda t)"},
   };
   return table;
 }
@@ -251,23 +250,17 @@ Made make_onecycle(const Spec& spec, double base_lr, std::int64_t run_steps) {
                                             base_lr, rule);
 }
 
-// The listing of `descent schedules`: the table's rows, with the defaults that are not values
-// (a required option; one that takes the run's length) said in words.
+// The listing of `descent schedules`: the table's rows (an unset default reads "(required)"),
+// with `run_length_key`, when given, defaulting to the run's steps (its default here is unset).
 template <typename O>
-std::vector<OptionInfo> describe(
-    const OptionTable<O>& table, const O& defaults,
-    std::initializer_list<std::pair<std::string_view, std::string_view>> in_words = {}) {
+std::vector<OptionInfo> describe(const OptionTable<O>& table, const O& defaults,
+                                 std::string_view run_length_key = {}) {
   auto out = detail::describe_options(table, defaults);
   for (auto& option : out) {
-    for (const auto& [key, words] : in_words) {
-      if (option.key == key) option.default_value = words;
-    }
+    if (option.key == run_length_key) option.default_value = "(the run's steps)";
   }
   return out;
 }
-
-constexpr std::string_view kRequired = "(required)";
-constexpr std::string_view kRunSteps = "(the run's steps)";
 
 struct ScheduleEntry {
   std::string_view name;
@@ -280,31 +273,23 @@ const ScheduleEntry kSchedules[] = {
     {"constant", "the optimizer's lr at every step", make_constant,
      [] { return std::vector<OptionInfo>{}; }},
     {"step", "StepLR: lr times gamma every step_size steps", make_step,
-     [] { return describe(step_table(), StepOptions{}, {{"step_size", kRequired}}); }},
+     [] { return describe(step_table(), StepOptions{}); }},
     {"multistep", "MultiStepLR: lr times gamma at each milestone", make_multistep,
-     [] { return describe(multistep_table(), MultiStepOptions{}, {{"milestones", kRequired}}); }},
+     [] { return describe(multistep_table(), MultiStepOptions{}); }},
     {"exponential", "ExponentialLR: lr times gamma every step", make_exponential,
-     [] { return describe(exponential_table(), GammaOptions{}, {{"gamma", kRequired}}); }},
+     [] { return describe(exponential_table(), GammaOptions{}); }},
     {"cosine", "CosineAnnealingLR: half a cosine from lr down to eta_min over t_max steps",
-     make_cosine,
-     [] { return describe(cosine_table(), CosineOptions{}, {{"t_max", kRunSteps}}); }},
-    {"linear", "LinearLR: the lr factor goes linearly from start_factor to end_factor",
-     make_linear, [] { return describe(linear_table(), LinearOptions{}); }},
+     make_cosine, [] { return describe(cosine_table(), CosineOptions{}, "t_max"); }},
+    {"linear", "LinearLR: the lr factor goes linearly from start_factor to end_factor", make_linear,
+     [] { return describe(linear_table(), LinearOptions{}); }},
     {"onecycle", "OneCycleLR: up to max_lr and down far below the start, with momentum cycled",
-     make_onecycle,
-     [] {
-       return describe(onecycle_table(), OneCycleOptions{},
-                       {{"max_lr", kRequired}, {"total_steps", kRunSteps}});
-     }},
+     make_onecycle, [] { return describe(onecycle_table(), OneCycleOptions{}, "total_steps"); }},
     {"polynomial", "PolynomialLR: lr (1 - t / total_iters)^power, then 0", make_polynomial,
      [] { return describe(polynomial_table(), PolynomialOptions{}); }},
     {"piecewise", "the lr given for each stretch between milestones", make_piecewise,
-     [] {
-       return describe(piecewise_table(), PiecewiseOptions{},
-                       {{"milestones", kRequired}, {"values", kRequired}});
-     }},
+     [] { return describe(piecewise_table(), PiecewiseOptions{}); }},
     {"exp_decay", "lr0 exp(-lambda t), the course's exponential decay", make_exp_decay,
-     [] { return describe(exp_decay_table(), ExpDecayOptions{}, {{"lambda", kRequired}}); }},
+     [] { return describe(exp_decay_table(), ExpDecayOptions{}); }},
 };
 
 }  // namespace
