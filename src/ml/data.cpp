@@ -51,7 +51,7 @@ Standardizer Standardizer::fit(const RowMat& features, std::span<const Index> ro
     for (Index r : rows) scale += (features.row(r).segment(begin, width).transpose() - mean).cwiseAbs2();
   }
   for (Index j = 0; j < d; ++j) {
-    const double sd = std::sqrt(z.scale[j] / static_cast<double>(rows.size()));
+    const double sd = std::sqrt(z.scale[j] / n);
     z.scale[j] = sd > 0.0 ? sd : 1.0;
   }
   return z;

@@ -225,6 +225,7 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
       grad_squared = grad.squaredNorm();
       grad_norm = std::numeric_limits<double>::quiet_NaN();  // set below before any use
     }
+    // Every stop but divergence sets summary.grad_norm after the loop (at the reported point).
     const auto norm_now = [&] {
       return norm_every_step ? grad_norm : std::sqrt(grad_squared);  // == grad.norm()
     };
@@ -244,7 +245,7 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
       break;
     }
     if (norm_every_step ? grad_norm <= options.tol : grad_squared <= tol_squared) {
-      grad_norm = summary.grad_norm = norm_now();
+      grad_norm = norm_now();
       summary.reason = StopReason::converged;
       summary.message = fmt::format("converged at step {}: |grad| = {} <= tol = {}", step,
                                     fmt_value(grad_norm), fmt_value(options.tol));
@@ -258,7 +259,7 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
       }
     }
     if (step == options.steps) {
-      grad_norm = summary.grad_norm = norm_now();
+      grad_norm = norm_now();
       summary.reason = StopReason::max_steps;
       summary.message = fmt::format("stopped after {} steps (the budget): |grad| = {} > tol = {}",
                                     step, fmt_value(grad_norm), fmt_value(options.tol));
@@ -267,7 +268,7 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
     if (options.max_time > 0) {
       const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
       if (took.count() >= options.max_time) {
-        grad_norm = summary.grad_norm = norm_now();
+        grad_norm = norm_now();
         summary.reason = StopReason::time_limit;
         summary.message =
             fmt::format("stopped at step {} after {} s (max_time = {} s): |grad| = {} > tol = {}",
@@ -294,7 +295,7 @@ RunSummary minimize(const Objective& objective, Vec x0, Optimizer& optimizer, Sc
         break;
       }
       if (x == x_before) {
-        grad_norm = summary.grad_norm = norm_now();
+        grad_norm = norm_now();
         summary.reason = StopReason::no_progress;
         summary.message = fmt::format(
             "stopped at step {}: {} made no progress (|grad| = {}; its own tolerances were met)",
